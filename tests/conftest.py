@@ -1,0 +1,172 @@
+"""Shared fixtures: a migrated database, per-test rollback, clients signed in by role or API key."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from tests import factories
+from webapp import access, create_app
+from webapp.extensions import db as _db
+from webapp.extensions import limiter
+from webapp.services.api_keys import create_api_key
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
+
+
+def database_url(tmp_dir: Path) -> str:
+    """``TEST_DATABASE_URL`` (PostgreSQL in CI), else a fresh SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def make_app(url: str, **overrides) -> Flask:
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
+
+
+def migrate_fresh(app: Flask) -> None:
+    """Build the schema the way production does: by running every migration from empty."""
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        with _db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        flask_migrate.upgrade()
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    with tempfile.TemporaryDirectory() as tmp:
+        application = make_app(database_url(Path(tmp)))
+        migrate_fresh(application)
+        yield application
+        with application.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask):
+    """Each test runs inside one outer transaction that is rolled back; commits become savepoints."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        limiter.reset()
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user by role; ``squad`` may be a Squad; extra fields pass to the factory."""
+
+    def make(role: str = "member", **fields):
+        return factories.UserFactory(role=role, **fields)
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Sign the test client in as a new user of ``role`` and return that user."""
+
+    def login(role: str = "member", **fields):
+        user = make_user(role, **fields)
+        _db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+class ApiClient:
+    """A test client that sends ``Authorization: Bearer <secret>`` on every request."""
+
+    def __init__(self, client, secret: str, user, api_key):
+        self.client, self.secret, self.user, self.api_key = client, secret, user, api_key
+
+    def _call(self, method: str, path: str, **kwargs):
+        headers = {"Authorization": f"Bearer {self.secret}", **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self._call("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self._call("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self._call("PATCH", path, **kw)
+
+    def put(self, path, **kw):
+        return self._call("PUT", path, **kw)
+
+    def delete(self, path, **kw):
+        return self._call("DELETE", path, **kw)
+
+
+@pytest.fixture
+def api_client(client, make_user):
+    """``api_client(permissions=[...], role="member")``: a client with a fresh key for a new user."""
+
+    def build(permissions: list[str] | None = None, role: str = "member", **fields) -> ApiClient:
+        user = make_user(role, **fields)
+        created = create_api_key(
+            access.actor_for_user(user), user, name="test key", permissions=permissions
+        )
+        _db.session.commit()
+        return ApiClient(client, created.secret, user, created.api_key)
+
+    return build
+
+
+@contextmanager
+def _counting(engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def count_queries(db):
+    """``with count_queries() as statements:`` lists the SQL statements run inside the block."""
+    return lambda: _counting(_db.engine)

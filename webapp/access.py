@@ -1,0 +1,150 @@
+"""THE access policy: roles, permissions, per-user overrides, API-key limits and action scoping.
+
+Every access question, from a page, the API, a job or the CLI, is answered here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import ApiKey, User
+from webapp.services.errors import NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+    from sqlalchemy.orm import InstrumentedAttribute
+
+RELATIONSHIPS_VIEW = "relationships:view"
+RELATIONSHIPS_UPDATE = "relationships:update"
+RELATIONSHIPS_MANAGE = "relationships:manage"
+CRM_READ = "crm:read"
+CRM_WRITE = "crm:write"
+ADMIN = "admin"
+
+PERMISSIONS: tuple[str, ...] = (
+    RELATIONSHIPS_VIEW,
+    RELATIONSHIPS_UPDATE,
+    RELATIONSHIPS_MANAGE,
+    CRM_READ,
+    CRM_WRITE,
+    ADMIN,
+)
+
+PERMISSION_LABELS = {
+    RELATIONSHIPS_VIEW: "See contacts, companies, profiles and life events",
+    RELATIONSHIPS_UPDATE: "Edit contacts, companies, profiles and life events",
+    RELATIONSHIPS_MANAGE: "Manage relationship actions for others",
+    CRM_READ: "Read CRM records through the API",
+    CRM_WRITE: "Write CRM records through the API",
+    ADMIN: "Administer users, squads and settings",
+}
+
+_MEMBER = frozenset({RELATIONSHIPS_VIEW, RELATIONSHIPS_UPDATE, CRM_READ, CRM_WRITE})
+ROLE_DEFAULTS: dict[str, frozenset[str]] = {
+    "member": _MEMBER,
+    "manager": _MEMBER | {RELATIONSHIPS_MANAGE},
+    "head": _MEMBER | {RELATIONSHIPS_MANAGE},
+    "executive": _MEMBER | {RELATIONSHIPS_MANAGE},
+}
+
+# Who sees whose relationship actions and queues.
+SEES_ALL_ACTIONS = frozenset({"executive", "head"})
+SEES_SQUAD_ACTIONS = frozenset({"manager"})
+
+Model = TypeVar("Model")
+
+
+def default_permissions(user: User) -> frozenset[str]:
+    """What the user's role (and admin flag) grants before any per-user override."""
+    granted = set(ROLE_DEFAULTS.get(user.role, frozenset()))
+    if user.is_admin:
+        granted.add(ADMIN)
+    return frozenset(granted)
+
+
+def user_permissions(user: User) -> frozenset[str]:
+    """Role defaults, then the user's own grants and withdrawals; nothing for an inactive user."""
+    if not user.active:
+        return frozenset()
+    granted = set(default_permissions(user))
+    for override in user.permission_overrides:
+        if override.granted:
+            granted.add(override.permission)
+        else:
+            granted.discard(override.permission)
+    return frozenset(granted)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, or a user through one of their API keys."""
+
+    user: User
+    api_key: ApiKey | None = None
+    permissions: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id
+
+
+def actor_for_user(user: User) -> Actor:
+    return Actor(user=user, permissions=user_permissions(user))
+
+
+def actor_for_api_key(api_key: ApiKey) -> Actor:
+    """A key carries at most its owner's permissions, whatever it was created with."""
+    allowed = user_permissions(api_key.user) & frozenset(api_key.permissions)
+    return Actor(user=api_key.user, api_key=api_key, permissions=allowed)
+
+
+def can(actor: Actor, permission: str) -> bool:
+    return permission in actor.permissions
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Raise ``PermissionDenied`` unless the actor holds ``permission``."""
+    if permission not in actor.permissions:
+        raise PermissionDenied(
+            f"This needs the {permission} permission.", details={"permission": permission}
+        )
+
+
+def grantable_permissions(actor: Actor) -> tuple[str, ...]:
+    """Permissions the actor may put on an API key: at most their own, in canonical order."""
+    return tuple(p for p in PERMISSIONS if p in actor.permissions)
+
+
+def visible_assignee_ids(actor: Actor) -> Select | None:
+    """Users whose relationship actions the actor sees: ``None`` means everyone's."""
+    user = actor.user
+    if user.role in SEES_ALL_ACTIONS:
+        return None
+    if user.role in SEES_SQUAD_ACTIONS and user.squad_id is not None:
+        return select(User.id).where((User.squad_id == user.squad_id) | (User.id == user.id))
+    return select(User.id).where(User.id == user.id)
+
+
+def scope_actions(actor: Actor, stmt: Select, assignee_column: InstrumentedAttribute) -> Select:
+    """Restrict a query of actions (or queues) to those the actor may see.
+
+    Executive and head: all; manager: their own and their squad's; everyone else: their own.
+    Every list of relationship actions goes through this one function.
+    """
+    assignees = visible_assignee_ids(actor)
+    if assignees is None:
+        return stmt
+    return stmt.where(assignee_column.in_(assignees))
+
+
+def get_or_404(actor: Actor, model: type[Model], object_id: int, permission: str) -> Model:
+    """Fetch one record the actor may see with ``permission``, or raise ``NotFound``."""
+    require(actor, permission)
+    record = db.session.get(model, object_id)
+    if record is None:
+        raise NotFound(f"No {model.__name__.lower()} with id {object_id}.")
+    return record

@@ -1,0 +1,161 @@
+"""The named steps of ``create_app``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from webapp import access
+from webapp.api.errors import error_response
+from webapp.config import PROJECT_ROOT
+from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from webapp.guards import current_actor, wants_json
+from webapp.models import User
+from webapp.services.errors import DomainError, Unauthenticated
+from webapp.services.validation import format_phone
+
+log = logging.getLogger(__name__)
+
+
+def register_extensions(app: Flask) -> None:
+    import webapp.models  # noqa: F401  (registers every table before Alembic looks)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
+
+
+def _tune_sqlite(engine) -> None:
+    """Enforce foreign keys, and let SQLAlchemy (not pysqlite) own transactions so savepoints work."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.api import api
+    from webapp.web import register_web_blueprints
+
+    csrf.exempt(api)  # the API checks CSRF itself for session-authenticated writes
+    app.register_blueprint(api)
+    register_web_blueprints(app)
+
+
+def _html_error(status: int, title: str, message: str):
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        if wants_json():
+            return error_response(exc.status, exc.code, exc.message, exc.details)
+        if isinstance(exc, Unauthenticated):
+            return _html_error(401, "Please sign in", exc.message)
+        return _html_error(exc.status, "That did not work", exc.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        message = "Your form expired or was sent from elsewhere. Reload the page and try again."
+        if wants_json():
+            return error_response(400, "csrf_failed", message)
+        return _html_error(400, "Form expired", message)
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(exc: IntegrityError):
+        db.session.rollback()
+        message = "Someone else just saved the same value. Reload and try again."
+        if wants_json():
+            return error_response(409, "conflict", message)
+        return _html_error(409, "Already taken", message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        if wants_json():
+            response = error_response(status, None, exc.description or exc.name)
+            if status == 429 and exc.response is not None:
+                response.headers.extend(
+                    (k, v)
+                    for k, v in exc.response.headers.items()
+                    if k.startswith(("Retry", "X-Rate"))
+                )
+            return response
+        return _html_error(status, exc.name, exc.description or "")
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        message = "Something went wrong on our side. It has been logged."
+        if wants_json():
+            return error_response(500, "internal_error", message)
+        return _html_error(500, "Something went wrong", message)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def finish_transaction(response):
+        """The request boundary: commit what the services flushed, or roll it back on an error."""
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.headers.get("HX-Request"):
+            response.headers.add("Vary", "HX-Request")
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from webapp.web.navigation import navigation_for
+
+    @app.context_processor
+    def inject_actor():
+        actor = current_actor() if not request.path.startswith("/static/") else None
+        return {
+            "actor": actor,
+            "can": (lambda permission: actor is not None and access.can(actor, permission)),
+            "navigation": navigation_for(actor) if actor else [],
+        }
+
+    app.jinja_env.filters["phone"] = format_phone
+
+
+def register_commands(app: Flask) -> None:
+    from webapp.cli import register
+
+    register(app)

@@ -1,0 +1,107 @@
+"""``flask`` commands: users, api-keys, seed-demo."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask
+
+from webapp import access
+from webapp.extensions import db
+from webapp.models import ROLES
+from webapp.services import api_keys, users
+from webapp.services.errors import DomainError
+
+
+def _fail(error: DomainError) -> None:
+    db.session.rollback()
+    fields = error.details.get("fields", {})
+    lines = [error.message] + [f"  {name}: {' '.join(msgs)}" for name, msgs in fields.items()]
+    raise click.ClickException("\n".join(lines))
+
+
+@click.group("users", help="Manage the people who sign in to Rapport.")
+def users_cli() -> None:
+    pass
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--squad", "squad_name", help="Squad name; created if new.")
+@click.option("--password", help="At least 10 characters. Generated and printed if omitted.")
+@click.option("--admin", "is_admin", is_flag=True, help="Grant the admin permission.")
+def create_user_command(
+    email: str, name: str, role: str, squad_name: str | None, password: str | None, is_admin: bool
+) -> None:
+    """Create a user (and the squad if new). Prints the user id."""
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        squad = users.find_or_create_squad(None, squad_name) if squad_name else None
+        user = users.create_user(
+            None,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            squad=squad,
+            is_admin=is_admin,
+        )
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    if generated:
+        click.echo(f"Password: {password}", err=True)
+    click.echo(user.id)
+
+
+@click.group("api-keys", help="Manage API keys.")
+def api_keys_cli() -> None:
+    pass
+
+
+@api_keys_cli.command("create")
+@click.option("--user", "email", required=True, help="Email of the key's owner.")
+@click.option("--name", default="API key", show_default=True)
+@click.option(
+    "--permissions",
+    multiple=True,
+    type=click.Choice(access.PERMISSIONS),
+    help="Repeat for each; default: all the user has.",
+)
+def create_api_key_command(email: str, name: str, permissions: tuple[str, ...]) -> None:
+    """Create an API key. The secret is printed alone on the last line, once."""
+    try:
+        owner = users.get_user_by_email(email)
+        actor = access.actor_for_user(owner)
+        created = api_keys.create_api_key(
+            actor, owner, name=name, permissions=list(permissions) or None
+        )
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    key = created.api_key
+    click.echo(
+        f"Created API key {key.prefix} ({key.name}) for {owner.email}: {' '.join(key.permissions)}"
+    )
+    click.echo("Keep the secret now; it is not shown again.")
+    click.echo(created.secret)
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Wipe the data and seed again.")
+def seed_demo_command(force: bool) -> None:
+    """Seed the demo firm if the database is empty (idempotent)."""
+    from webapp.demo import seed_demo
+
+    report = seed_demo(force=force)
+    db.session.commit()
+    click.echo(report)
+
+
+def register(app: Flask) -> None:
+    for command in (users_cli, api_keys_cli, seed_demo_command):
+        app.cli.add_command(command)

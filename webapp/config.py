@@ -1,0 +1,70 @@
+"""Settings read from the environment, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A required production setting is missing or invalid."""
+
+
+def _persistent_secret_key(instance_path: Path) -> str:
+    """Return the development secret kept under ``instance/`` so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the driver-less scheme; we use psycopg 3.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    instance_path.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance_path / 'rapport.db'}"
+
+
+def load_config(instance_path: Path = INSTANCE_PATH) -> dict:
+    """Build the Flask config from the environment; fail fast in production without a secret."""
+    env = os.environ.get("RAPPORT_ENV", "development")
+    if env not in ("development", "production"):
+        raise ConfigError(f"RAPPORT_ENV must be 'development' or 'production', not {env!r}")
+    production = env == "production"
+    secret_key = os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when RAPPORT_ENV=production")
+        secret_key = _persistent_secret_key(instance_path)
+    return {
+        "RAPPORT_ENV": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "5 per minute"),
+        "PORT": int(os.environ.get("PORT", "5000")),
+        "CONTACTS_PER_PAGE": 25,
+    }

@@ -1,0 +1,65 @@
+"""Companies, their web domains, and the client profile that makes one a client."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import TimestampMixin
+from webapp.models.people import User
+
+CLIENT_TIERS = ("strategic", "key", "standard")
+
+
+class Company(TimestampMixin, db.Model):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    industry: Mapped[str | None] = mapped_column(String(120))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    domains: Mapped[list[CompanyDomain]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="CompanyDomain.domain"
+    )
+    client_profile: Mapped[ClientProfile | None] = relationship(
+        back_populates="company", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_client(self) -> bool:
+        return self.client_profile is not None
+
+    def __repr__(self) -> str:
+        return f"<Company {self.name}>"
+
+
+class CompanyDomain(db.Model):
+    __tablename__ = "company_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+
+    company: Mapped[Company] = relationship(back_populates="domains")
+
+
+class ClientProfile(TimestampMixin, db.Model):
+    """Present for a company that is a client of the firm; absent otherwise."""
+
+    __tablename__ = "client_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), unique=True
+    )
+    tier: Mapped[str] = mapped_column(String(20), default="standard")
+    client_since: Mapped[date | None] = mapped_column(Date)
+    account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    company: Mapped[Company] = relationship(back_populates="client_profile")
+    account_manager: Mapped[User | None] = relationship()

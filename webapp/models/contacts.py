@@ -1,0 +1,105 @@
+"""Contacts: the people at client and other companies, with their emails, phones and company links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import TimestampMixin, UTCDateTime
+from webapp.models.companies import Company
+from webapp.models.people import User
+
+CONTACT_STAGES = ("new", "working", "qualified", "customer", "inactive")
+
+
+class Contact(TimestampMixin, db.Model):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(120), index=True)
+    last_name: Mapped[str] = mapped_column(String(120), default="", index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(20), default="new")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    owner: Mapped[User | None] = relationship()
+    emails: Mapped[list[ContactEmail]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactEmail.position"
+    )
+    phones: Mapped[list[ContactPhone]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactPhone.position"
+    )
+    company_links: Mapped[list[ContactCompanyLink]] = relationship(
+        back_populates="contact",
+        cascade="all, delete-orphan",
+        order_by="(ContactCompanyLink.is_primary.desc(), ContactCompanyLink.id)",
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def primary_email(self) -> str | None:
+        return self.emails[0].email if self.emails else None
+
+    @property
+    def primary_phone(self) -> str | None:
+        return self.phones[0].number if self.phones else None
+
+    @property
+    def primary_company(self) -> Company | None:
+        return self.company_links[0].company if self.company_links else None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Contact {self.full_name}>"
+
+
+class ContactEmail(db.Model):
+    __tablename__ = "contact_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="emails")
+
+
+class ContactPhone(db.Model):
+    __tablename__ = "contact_phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(32))  # E.164
+    position: Mapped[int] = mapped_column(default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="phones")
+
+
+class ContactCompanyLink(db.Model):
+    """A typed link between a contact and a company, with edge attributes ``role`` and ``is_primary``."""
+
+    __tablename__ = "contact_company_links"
+    __table_args__ = (UniqueConstraint("contact_id", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str | None] = mapped_column(String(120))
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    contact: Mapped[Contact] = relationship(back_populates="company_links")
+    company: Mapped[Company] = relationship()

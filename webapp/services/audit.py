@@ -1,0 +1,52 @@
+"""Audit events: every write records who did what to which object, with before and after."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from webapp.extensions import db
+from webapp.models import AuditEvent
+
+if TYPE_CHECKING:
+    from webapp.access import Actor
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a column value."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def apply_changes(record: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Set ``values`` on ``record``; return ``{field: {"before": ..., "after": ...}}`` of real changes."""
+    changes = {}
+    for name, new in values.items():
+        old = getattr(record, name)
+        if old != new:
+            changes[name] = {"before": _plain(old), "after": _plain(new)}
+            setattr(record, name, new)
+    return changes
+
+
+def record_event(
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session (the caller's transaction commits it)."""
+    event = AuditEvent(
+        user_id=actor.user.id if actor else None,
+        api_key_id=actor.api_key.id if actor and actor.api_key else None,
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+    )
+    db.session.add(event)
+    return event

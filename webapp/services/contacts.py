@@ -1,0 +1,226 @@
+"""Contacts: create, edit, archive and restore, with their emails, phones and company links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from webapp import access
+from webapp.extensions import db
+from webapp.models import (
+    CONTACT_STAGES,
+    Company,
+    Contact,
+    ContactCompanyLink,
+    ContactEmail,
+    ContactPhone,
+    User,
+)
+from webapp.models.base import utcnow
+from webapp.services.audit import apply_changes, record_event
+from webapp.services.errors import Conflict
+from webapp.services.validation import (
+    FieldErrors,
+    clean_text,
+    normalise_email,
+    normalise_phone,
+)
+
+if TYPE_CHECKING:
+    from webapp.access import Actor
+
+
+@dataclass(frozen=True)
+class CompanyLinkInput:
+    company_id: int
+    role: str | None = None
+    is_primary: bool = False
+
+
+@dataclass
+class ContactInput:
+    """Everything a contact form or API body may set."""
+
+    first_name: str
+    last_name: str = ""
+    title: str | None = None
+    stage: str = "new"
+    owner_id: int | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    company_links: list[CompanyLinkInput] = field(default_factory=list)
+
+
+@dataclass
+class _CleanContact:
+    scalars: dict
+    emails: list[str]
+    phones: list[str]
+    links: list[CompanyLinkInput]
+
+
+def _clean_scalars(given: ContactInput, errors: FieldErrors) -> dict:
+    scalars: dict = {"stage": given.stage, "owner_id": given.owner_id}
+    for name, limit in (("first_name", 120), ("last_name", 120), ("title", 200)):
+        try:
+            scalars[name] = clean_text(getattr(given, name), max_length=limit)
+        except ValueError as exc:
+            errors.add(name, str(exc))
+    if not scalars.get("first_name") and "first_name" not in errors.fields:
+        errors.add("first_name", "Give the contact's first name.")
+    scalars["last_name"] = scalars.get("last_name") or ""
+    if given.stage not in CONTACT_STAGES:
+        errors.add("stage", f"Choose one of: {', '.join(CONTACT_STAGES)}.")
+    if given.owner_id is not None and db.session.get(User, given.owner_id) is None:
+        errors.add("owner_id", "Choose an existing user as owner.")
+    return scalars
+
+
+def _clean_list(raw: list[str], normalise, field_name: str, errors: FieldErrors) -> list[str]:
+    cleaned: list[str] = []
+    for value in raw:
+        if not value.strip():
+            continue
+        try:
+            normalised = normalise(value)
+        except ValueError as exc:
+            errors.add(field_name, str(exc))
+            continue
+        if normalised not in cleaned:
+            cleaned.append(normalised)
+    return cleaned
+
+
+def _clean_links(links: list[CompanyLinkInput], errors: FieldErrors) -> list[CompanyLinkInput]:
+    ids = [link.company_id for link in links]
+    if len(set(ids)) != len(ids):
+        errors.add("company_links", "Link each company once.")
+    known = set(db.session.scalars(select(Company.id).where(Company.id.in_(ids)))) if ids else set()
+    if set(ids) - known:
+        errors.add("company_links", "Choose existing companies.")
+    if sum(link.is_primary for link in links) > 1:
+        errors.add("company_links", "Only one company can be the primary one.")
+    cleaned = []
+    for link in links:
+        try:
+            cleaned.append(
+                CompanyLinkInput(
+                    link.company_id, clean_text(link.role, max_length=120), link.is_primary
+                )
+            )
+        except ValueError as exc:
+            errors.add("company_links", str(exc))
+    if cleaned and not any(link.is_primary for link in cleaned):
+        cleaned[0] = CompanyLinkInput(cleaned[0].company_id, cleaned[0].role, True)
+    return cleaned
+
+
+def _validate(given: ContactInput, contact_id: int | None) -> _CleanContact:
+    errors = FieldErrors()
+    clean = _CleanContact(
+        scalars=_clean_scalars(given, errors),
+        emails=_clean_list(given.emails, normalise_email, "emails", errors),
+        phones=_clean_list(given.phones, normalise_phone, "phones", errors),
+        links=_clean_links(given.company_links, errors),
+    )
+    errors.raise_if_any()
+    _check_emails_free(clean.emails, contact_id)
+    return clean
+
+
+def _check_emails_free(emails: list[str], contact_id: int | None) -> None:
+    if not emails:
+        return
+    taken = db.session.execute(
+        select(ContactEmail.email, ContactEmail.contact_id).where(ContactEmail.email.in_(emails))
+    ).all()
+    clashes = [email for email, owner in taken if owner != contact_id]
+    if clashes:
+        raise Conflict(
+            f"{', '.join(clashes)} already belongs to another contact.",
+            details={"field": "emails", "emails": clashes},
+        )
+
+
+def _write_children(contact: Contact, clean: _CleanContact) -> dict:
+    """Replace emails, phones and links; return the audit changes among them."""
+    before = {
+        "emails": [e.email for e in contact.emails],
+        "phones": [p.number for p in contact.phones],
+        "company_links": _links_summary(contact.company_links),
+    }
+    if before["emails"] != clean.emails:
+        # Flush the removals first so a re-ordered email does not clash with itself.
+        contact.emails = []
+        db.session.flush()
+        contact.emails = [ContactEmail(email=e, position=i) for i, e in enumerate(clean.emails)]
+    if before["phones"] != clean.phones:
+        contact.phones = [ContactPhone(number=p, position=i) for i, p in enumerate(clean.phones)]
+    links_after = [
+        {"company_id": link.company_id, "role": link.role, "is_primary": link.is_primary}
+        for link in clean.links
+    ]
+    if before["company_links"] != links_after:
+        contact.company_links = []
+        db.session.flush()
+        contact.company_links = [
+            ContactCompanyLink(
+                company_id=link.company_id, role=link.role, is_primary=link.is_primary
+            )
+            for link in clean.links
+        ]
+    after = {"emails": clean.emails, "phones": clean.phones, "company_links": links_after}
+    return {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
+
+
+def _links_summary(links: list[ContactCompanyLink]) -> list[dict]:
+    return [
+        {"company_id": link.company_id, "role": link.role, "is_primary": link.is_primary}
+        for link in links
+    ]
+
+
+def create_contact(actor: Actor, given: ContactInput) -> Contact:
+    """Create a contact; emails must not belong to another contact."""
+    access.require(actor, access.RELATIONSHIPS_UPDATE)
+    clean = _validate(given, None)
+    contact = Contact(**clean.scalars)
+    db.session.add(contact)
+    changes = _write_children(contact, clean)
+    db.session.flush()
+    scalar_changes = {k: {"before": None, "after": v} for k, v in clean.scalars.items()}
+    record_event(actor, "create", "contact", contact.id, scalar_changes | changes)
+    return contact
+
+
+def update_contact(actor: Actor, contact_id: int, given: ContactInput) -> Contact:
+    """Replace a contact's fields, emails, phones and company links with ``given``."""
+    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
+    clean = _validate(given, contact.id)
+    changes = apply_changes(contact, clean.scalars) | _write_children(contact, clean)
+    db.session.flush()
+    if changes:
+        record_event(actor, "update", "contact", contact.id, changes)
+    return contact
+
+
+def archive_contact(actor: Actor, contact_id: int) -> Contact:
+    """Archive a contact: hidden from lists, kept with its history. Archiving twice is harmless."""
+    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
+    if contact.archived_at is None:
+        contact.archived_at = utcnow()
+        changes = {"archived_at": {"before": None, "after": contact.archived_at}}
+        record_event(actor, "archive", "contact", contact.id, changes)
+    return contact
+
+
+def restore_contact(actor: Actor, contact_id: int) -> Contact:
+    """Bring an archived contact back into the lists."""
+    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
+    if contact.archived_at is not None:
+        changes = {"archived_at": {"before": contact.archived_at, "after": None}}
+        contact.archived_at = None
+        record_event(actor, "restore", "contact", contact.id, changes)
+    return contact

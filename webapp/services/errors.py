@@ -1,0 +1,53 @@
+"""The one error family: every failure a service can report, each with a stable code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every expected failure. ``code`` is stable; the API and the pages both use it."""
+
+    code = "domain_error"
+    status = 400
+
+    def __init__(self, message: str, *, details: dict | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+        if code:
+            self.code = code
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+    status = 401
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class NotFound(DomainError):
+    code = "record_not_found"
+    status = 404
+
+
+class ValidationFailed(DomainError):
+    """Input broke a rule. ``details['fields']`` maps a field name to its list of messages."""
+
+    code = "validation_failed"
+    status = 422
+
+    def __init__(self, message: str = "Some fields need attention.", *, fields: dict | None = None):
+        super().__init__(message, details={"fields": fields or {}})
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        return self.details["fields"]
+
+
+class Conflict(DomainError):
+    """The write would break a uniqueness rule (an email already used, a domain already taken)."""
+
+    code = "conflict"
+    status = 409

@@ -1,0 +1,9 @@
+"""Text matching shared by list pages and the API."""
+
+from __future__ import annotations
+
+
+def like_pattern(text: str) -> str:
+    """A case-insensitive ``LIKE`` pattern matching ``text`` anywhere, wildcards escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

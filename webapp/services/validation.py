@@ -1,0 +1,75 @@
+"""Small validators shared by every service: emails, phone numbers, domains, names."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from webapp.services.errors import ValidationFailed
+
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+DEFAULT_PHONE_REGION = "GB"
+
+
+class FieldErrors:
+    """Collects messages per field, so one submission reports every problem at once."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationFailed(fields=self.fields)
+
+
+def normalise_email(raw: str) -> str:
+    """Return the normalised (lower-cased) email, or raise ``ValueError`` with a readable reason."""
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"{raw.strip() or 'This'} is not a valid email address.") from exc
+    return result.normalized.lower()
+
+
+def normalise_phone(raw: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """Return the number in E.164, or raise ``ValueError``. Numbers without ``+`` use ``region``."""
+    try:
+        number = phonenumbers.parse(raw.strip(), region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{raw.strip() or 'This'} is not a phone number.") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{raw.strip()} is not a valid phone number.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_domain(raw: str) -> str:
+    """Return a bare lower-case domain (``acme.com``), or raise ``ValueError``."""
+    domain = raw.strip().lower().removeprefix("https://").removeprefix("http://")
+    domain = domain.removeprefix("www.").split("/")[0]
+    if not DOMAIN_RE.match(domain):
+        raise ValueError(f"{raw.strip() or 'This'} is not a domain like example.com.")
+    return domain
+
+
+def clean_text(value: str | None, *, max_length: int) -> str | None:
+    """Strip a free-text value; empty becomes ``None``; too long raises ``ValueError``."""
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > max_length:
+        raise ValueError(f"Keep this under {max_length} characters.")
+    return value or None
+
+
+def format_phone(e164: str) -> str:
+    """A phone number in international format for display (+44 20 7946 0958)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,52 @@
+"""The main navigation: an entry shows only if its page exists and the user may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import current_app, request, url_for
+
+from webapp import access
+
+if TYPE_CHECKING:
+    from webapp.access import Actor
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    endpoint: str
+    permission: str | None
+    url_args: tuple[tuple[str, str], ...] = ()
+
+
+MAIN_NAVIGATION = (
+    NavEntry("Today", "today.index", None),
+    NavEntry("Contacts", "contacts.index", access.RELATIONSHIPS_VIEW),
+    NavEntry("Clients", "companies.index", access.RELATIONSHIPS_VIEW, (("clients", "1"),)),
+    # Actions and Team appear once their pages are registered (issues 3 and 6).
+    NavEntry("Actions", "actions.index", access.RELATIONSHIPS_VIEW),
+    NavEntry("Team", "team.index", access.RELATIONSHIPS_MANAGE),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    current: bool
+
+
+def navigation_for(actor: Actor) -> list[NavLink]:
+    """The entries this actor may use, with the one for the current page marked."""
+    links = []
+    current_area = (request.endpoint or "").split(".")[0]
+    for entry in MAIN_NAVIGATION:
+        if entry.endpoint not in current_app.view_functions:
+            continue
+        if entry.permission and not access.can(actor, entry.permission):
+            continue
+        url = url_for(entry.endpoint, **dict(entry.url_args))
+        links.append(NavLink(entry.label, url, entry.endpoint.split(".")[0] == current_area))
+    return links
