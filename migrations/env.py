@@ -33,7 +33,8 @@ def _options() -> dict:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **_options())
+    url = config.get_main_option("sqlalchemy.url")
+    context.configure(url=url, literal_binds=True, **_options())
     with context.begin_transaction():
         context.run_migrations()
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import flask_migrate
 import pytest
-from flask import Flask
+from flask import Flask, g
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -61,7 +62,7 @@ def app() -> Iterator[Flask]:
 
 @pytest.fixture
 def db(app: Flask):
-    """Each test runs inside one outer transaction that is rolled back; commits become savepoints."""
+    """Each test runs in one outer transaction, rolled back; commits become savepoints."""
     with app.app_context():
         connection = _db.engine.connect()
         outer = connection.begin()
@@ -80,8 +81,22 @@ def db(app: Flask):
             connection.close()
 
 
+class FreshIdentityClient(FlaskClient):
+    """A test client whose requests resolve who is asking afresh.
+
+    Requests reuse the test's app context (and so ``g``); in production every request has its own,
+    so the previous request's actor and Flask-Login user must not carry over.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("actor", None)
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask, db):
+    app.test_client_class = FreshIdentityClient
     return app.test_client()
 
 
@@ -138,7 +153,7 @@ class ApiClient:
 
 @pytest.fixture
 def api_client(client, make_user):
-    """``api_client(permissions=[...], role="member")``: a client with a fresh key for a new user."""
+    """``api_client(permissions=[...], role="member")``: a client with a new user's fresh key."""
 
     def build(permissions: list[str] | None = None, role: str = "member", **fields) -> ApiClient:
         user = make_user(role, **fields)

@@ -12,7 +12,6 @@ from webapp.boot import (
     register_request_hooks,
     register_template_helpers,
 )
-
 from webapp.config import INSTANCE_PATH, PROJECT_ROOT, load_config
 
 
@@ -24,9 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
-    app.config.from_mapping(load_config())
-    if config:
-        app.config.update(config)
+    config = config or {}
+    app.config.from_mapping(load_config(secret_key=config.get("SECRET_KEY")))
+    app.config.update(config)
 
     register_extensions(app)
     register_blueprints(app)

@@ -70,6 +70,11 @@ def user_permissions(user: User) -> frozenset[str]:
     """Role defaults, then the user's own grants and withdrawals; nothing for an inactive user."""
     if not user.active:
         return frozenset()
+    return configured_permissions(user)
+
+
+def configured_permissions(user: User) -> frozenset[str]:
+    """What the user holds while active: role defaults, then their grants and withdrawals."""
     granted = set(default_permissions(user))
     for override in user.permission_overrides:
         if override.granted:

@@ -41,7 +41,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def _tune_sqlite(engine) -> None:
-    """Enforce foreign keys, and let SQLAlchemy (not pysqlite) own transactions so savepoints work."""
+    """Enforce foreign keys; let SQLAlchemy, not pysqlite, own transactions so savepoints work."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -108,6 +108,9 @@ def register_errorhandlers(app: Flask) -> None:
                     if k.startswith(("Retry", "X-Rate"))
                 )
             return response
+        if status == 429:
+            message = "Too many attempts from your address. Wait a minute, then try again."
+            return _html_error(429, "Slow down", message)
         return _html_error(status, exc.name, exc.description or "")
 
     @app.errorhandler(Exception)

@@ -39,13 +39,16 @@ def _database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'rapport.db'}"
 
 
-def load_config(instance_path: Path = INSTANCE_PATH) -> dict:
-    """Build the Flask config from the environment; fail fast in production without a secret."""
+def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None = None) -> dict:
+    """Build the Flask config from the environment; fail fast in production without a secret.
+
+    ``secret_key``, when the caller already has one (tests), skips the persistent development key.
+    """
     env = os.environ.get("RAPPORT_ENV", "development")
     if env not in ("development", "production"):
         raise ConfigError(f"RAPPORT_ENV must be 'development' or 'production', not {env!r}")
     production = env == "production"
-    secret_key = os.environ.get("SECRET_KEY")
+    secret_key = secret_key or os.environ.get("SECRET_KEY")
     if not secret_key:
         if production:
             raise ConfigError("SECRET_KEY must be set when RAPPORT_ENV=production")

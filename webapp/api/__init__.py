@@ -12,7 +12,7 @@ api = Blueprint("api", __name__, url_prefix="/api")
 
 @api.before_request
 def authenticate_and_protect():
-    """Resolve the actor up front (a bad key is a 401 on every path) and CSRF-check cookie writes."""
+    """Resolve the actor first (a bad key is a 401 everywhere); CSRF-check cookie writes."""
     current_actor()
     unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
     if unsafe and bearer_secret() is None:

@@ -1,4 +1,4 @@
-"""The JSON error envelope: ``{"error": {"code", "message", "details"}}``, used by every JSON error."""
+"""The JSON error envelope ``{"error": {"code", "message", "details"}}`` of every JSON error."""
 
 from __future__ import annotations
 

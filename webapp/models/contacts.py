@@ -1,4 +1,4 @@
-"""Contacts: the people at client and other companies, with their emails, phones and company links."""
+"""Contacts: people at client and other companies, with emails, phones and company links."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class ContactPhone(db.Model):
 
 
 class ContactCompanyLink(db.Model):
-    """A typed link between a contact and a company, with edge attributes ``role`` and ``is_primary``."""
+    """A typed contact-company link with edge attributes ``role`` and ``is_primary``."""
 
     __tablename__ = "contact_company_links"
     __table_args__ = (UniqueConstraint("contact_id", "company_id"),)

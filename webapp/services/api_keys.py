@@ -1,4 +1,4 @@
-"""API keys: created with a secret shown once, stored as a hash, revocable, and checked per request."""
+"""API keys: a secret shown once, stored as a hash, revocable, checked on every request."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class NewApiKey:
 
 
 def _hash_secret(secret: str) -> str:
-    # The secret carries 256 bits of randomness, so a fast hash is safe and keeps every request cheap.
+    # The secret carries 256 random bits, so a fast hash is safe and keeps every request cheap.
     return hashlib.sha256(secret.encode()).hexdigest()
 
 

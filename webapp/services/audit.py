@@ -18,11 +18,13 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     return value
 
 
 def apply_changes(record: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Set ``values`` on ``record``; return ``{field: {"before": ..., "after": ...}}`` of real changes."""
+    """Set ``values`` on ``record``; return the real changes as ``{field: {"before", "after"}}``."""
     changes = {}
     for name, new in values.items():
         old = getattr(record, name)
@@ -46,7 +48,7 @@ def record_event(
         object_type=object_type,
         object_id=object_id,
         action=action,
-        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        changes=_plain(changes or {}),
     )
     db.session.add(event)
     return event

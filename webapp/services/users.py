@@ -23,7 +23,7 @@ from webapp.services.validation import FieldErrors, clean_text, normalise_email
 if TYPE_CHECKING:
     from webapp.access import Actor
 
-# Compared against when the email is unknown, so a wrong email costs the same time as a wrong password.
+# Checked when the email is unknown, so a wrong email costs as much time as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password")
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from webapp.web import admin, api_keys, auth, companies, contacts, health, today
+
 if TYPE_CHECKING:
     from flask import Flask
 
+BLUEPRINT_MODULES = (auth, health, today, contacts, companies, admin, api_keys)
+
 
 def register_web_blueprints(app: Flask) -> None:
-    from webapp.web import auth, health, today
-
-    for module in (auth, health, today):
+    for module in BLUEPRINT_MODULES:
         app.register_blueprint(module.bp)

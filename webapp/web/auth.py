@@ -21,6 +21,8 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("today.index")
+    if "\\" in target:  # browsers read "/\\host" as "//host": another site
+        return url_for("today.index")
     return target
 
 

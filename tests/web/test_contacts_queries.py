@@ -1,0 +1,125 @@
+"""The contacts list and the contact page run a fixed number of SQL queries, however much data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from webapp import access
+from webapp.extensions import db as _db
+from webapp.models import Contact, ContactCompanyLink, ContactEmail, ContactPhone
+from webapp.services import contacts as contact_service
+from webapp.services.contacts import CompanyLinkInput, ContactInput
+
+
+def add_contacts(count: int, owners: list, companies: list, start: int = 0) -> list[Contact]:
+    """``count`` contacts, each with an email, a phone and a primary company, in one flush."""
+    contacts = []
+    for n in range(start, start + count):
+        contact = Contact(
+            first_name=f"Person{n}",
+            last_name=f"Bulk{n:05d}",
+            title="Buyer",
+            stage="working",
+            owner=owners[n % len(owners)],
+        )
+        contact.emails = [ContactEmail(email=f"person{n}@bulk.example")]
+        contact.phones = [ContactPhone(number="+442079460958")]
+        contact.company_links = [
+            ContactCompanyLink(company=companies[n % len(companies)], role="Buyer", is_primary=True)
+        ]
+        contacts.append(contact)
+    _db.session.add_all(contacts)
+    _db.session.flush()
+    return contacts
+
+
+def queries_for(client, count_queries, path: str, **kwargs) -> int:
+    """How many SQL statements one request for ``path`` runs (after a warm-up request)."""
+    client.get(path, **kwargs)
+    with count_queries() as statements:
+        response = client.get(path, **kwargs)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.fixture
+def world(db, login_as, make_user):
+    login_as("member")
+    # More owners and companies than a page holds, so a lazy load per owner or company would show.
+    owners = [make_user(name=f"Owner {n}") for n in range(30)]
+    companies = [factories.CompanyFactory(name=f"Company {n}") for n in range(30)]
+    contacts = add_contacts(10, owners, companies)
+    _db.session.commit()
+    return {"owners": owners, "companies": companies, "contacts": contacts}
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/contacts", {}),
+        ("/contacts?q=bulk&sort=-updated", {}),
+        ("/contacts?q=person&sort=title", {"HX-Request": "true"}),
+        ("/contacts?page=1&sort=-name", {}),
+    ],
+    ids=["list", "search", "htmx fragment", "sorted"],
+)
+def test_contacts_list_runs_the_same_queries_for_10_and_1000_contacts(
+    client, count_queries, world, path, headers
+):
+    with_ten = queries_for(client, count_queries, path, headers=headers)
+    add_contacts(990, world["owners"], world["companies"], start=10)
+    _db.session.commit()
+    with_thousand = queries_for(client, count_queries, path, headers=headers)
+    assert with_thousand == with_ten, (
+        f"{with_ten} queries with 10 contacts, {with_thousand} with 1000"
+    )
+
+
+def test_filtered_list_runs_the_same_queries_for_10_and_1000_contacts(client, count_queries, world):
+    owner, company = world["owners"][0], world["companies"][0]
+    path = f"/contacts?owner={owner.id}&company={company.id}"
+    with_ten = queries_for(client, count_queries, path)
+    add_contacts(990, world["owners"], world["companies"], start=10)
+    _db.session.commit()
+    assert queries_for(client, count_queries, path) == with_ten
+
+
+def test_contact_page_runs_the_same_queries_for_10_and_1000_contacts(client, count_queries, world):
+    path = f"/contacts/{world['contacts'][0].id}"
+    with_ten = queries_for(client, count_queries, path)
+    add_contacts(990, world["owners"], world["companies"], start=10)
+    _db.session.commit()
+    assert queries_for(client, count_queries, path) == with_ten
+
+
+def test_contact_page_queries_do_not_grow_with_links_emails_or_history(
+    client, count_queries, world, make_user
+):
+    plain = world["contacts"][0]
+    plain_count = queries_for(client, count_queries, f"/contacts/{plain.id}")
+    companies = world["companies"]
+    editors = [access.actor_for_user(make_user(name=f"Editor {n}")) for n in range(6)]
+    rich = contact_service.create_contact(
+        editors[0],
+        ContactInput(
+            first_name="Rich",
+            owner_id=world["owners"][1].id,
+            emails=[f"rich{n}@example.org" for n in range(4)],
+            phones=["+442079460958", "+14155550100", "+33142685300"],
+            company_links=[CompanyLinkInput(c.id, role="Partner") for c in companies[:5]],
+        ),
+    )
+    for n, editor in enumerate(editors * 2):
+        contact_service.update_contact(
+            editor,
+            rich.id,
+            ContactInput(
+                first_name="Rich",
+                title=f"Title {n}",
+                owner_id=world["owners"][1].id,
+                company_links=[CompanyLinkInput(c.id, role="Partner") for c in companies[:5]],
+            ),
+        )
+    _db.session.commit()
+    assert queries_for(client, count_queries, f"/contacts/{rich.id}") == plain_count

@@ -1,0 +1,248 @@
+"""Contacts: the list with live search, the contact page, and create, edit, archive, restore."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from webapp import access
+from webapp.extensions import db
+from webapp.guards import permission_required, signed_in_actor
+from webapp.models import AuditEvent, Company, Contact, ContactCompanyLink, User
+from webapp.services import contacts as contact_service
+from webapp.services.contact_search import DEFAULT_SORT, SORTS, ContactFilters, contacts_query
+from webapp.services.errors import Conflict, NotFound, ValidationFailed
+from webapp.web.forms.contacts import ContactForm, contact_form_data
+from webapp.web.formtools import show_service_errors
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MultiDict
+    from werkzeug.wrappers import Response
+
+bp = Blueprint("contacts", __name__)
+
+HISTORY_LENGTH = 10
+MAX_QUERY_LENGTH = 200
+MAX_ID = 2**31 - 1  # larger ids cannot exist, and PostgreSQL rejects them in an integer comparison
+MAX_PAGE = 100_000
+FIELD_LABELS = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "title": "job title",
+    "owner_id": "owner",
+    "company_links": "companies",
+    "archived_at": "archived",
+    "phones": "phone numbers",
+}
+
+
+def _positive_int(raw: str | None, limit: int = MAX_ID) -> int | None:
+    """A positive integer from a query argument, or ``None`` for anything else."""
+    raw = (raw or "").strip()
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if 0 < value <= limit else None
+
+
+def _owner_options(keep_id: int | None = None, active_only: bool = False) -> list[tuple[int, str]]:
+    """Users as (id, name), one query; ``keep_id`` stays listed even if inactive."""
+    stmt = select(User.id, User.name).order_by(User.name, User.id)
+    if active_only:
+        stmt = stmt.where(User.active.is_(True) | (User.id == keep_id))
+    return [(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+def _company_options() -> list[tuple[int, str]]:
+    """Companies as (id, name), one query."""
+    stmt = select(Company.id, Company.name).order_by(Company.name, Company.id)
+    return [(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+def _filters_from(args: MultiDict, owner_ids: set[int], company_ids: set[int]) -> ContactFilters:
+    """Read the list's query arguments; a bad or unknown value counts as not given."""
+    q = args.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    owner_id = _positive_int(args.get("owner"))
+    company_id = _positive_int(args.get("company"))
+    sort = args.get("sort", DEFAULT_SORT)
+    return ContactFilters(
+        q=q,
+        owner_id=owner_id if owner_id in owner_ids else None,
+        company_id=company_id if company_id in company_ids else None,
+        sort=sort if sort in SORTS else DEFAULT_SORT,
+        archived=args.get("archived") == "1",
+    )
+
+
+def _link_args(filters: ContactFilters) -> dict:
+    """The query arguments that reproduce ``filters`` (defaults left out, for tidy URLs)."""
+    args = {
+        "q": filters.q,
+        "owner": filters.owner_id,
+        "company": filters.company_id,
+        "sort": filters.sort if filters.sort != DEFAULT_SORT else None,
+        "archived": 1 if filters.archived else None,
+    }
+    return {name: value for name, value in args.items() if value}
+
+
+def _wants_fragment() -> bool:
+    """htmx swaps the results region; a history restore needs the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@bp.get("/contacts")
+@permission_required(access.RELATIONSHIPS_VIEW)
+def index() -> Response:
+    """The contacts list: the whole page, or only the results when htmx asks."""
+    owners, companies = _owner_options(), _company_options()
+    filters = _filters_from(request.args, {i for i, _ in owners}, {i for i, _ in companies})
+    page = db.paginate(
+        contacts_query(filters),
+        page=_positive_int(request.args.get("page"), MAX_PAGE) or 1,
+        per_page=current_app.config["CONTACTS_PER_PAGE"],
+        error_out=False,
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "owners": owners,
+        "companies": companies,
+        "sorts": SORTS,
+        "link_args": _link_args(filters),
+    }
+    template = "contacts/_results.html" if _wants_fragment() else "contacts/index.html"
+    response = make_response(render_template(template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+def _contact_for_page(contact_id: int) -> Contact:
+    """One contact with everything its page shows, in a fixed number of queries."""
+    stmt = (
+        select(Contact)
+        .where(Contact.id == contact_id)
+        .options(
+            joinedload(Contact.owner),
+            selectinload(Contact.emails),
+            selectinload(Contact.phones),
+            selectinload(Contact.company_links).joinedload(ContactCompanyLink.company),
+        )
+    )
+    contact = db.session.scalar(stmt) if contact_id <= MAX_ID else None
+    if contact is None:
+        raise NotFound(f"No contact with id {contact_id}.")
+    return contact
+
+
+def _history(contact_id: int) -> list[AuditEvent]:
+    """The contact's latest audit events, with who made them."""
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "contact", AuditEvent.object_id == contact_id)
+        .options(joinedload(AuditEvent.user), joinedload(AuditEvent.api_key))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(HISTORY_LENGTH)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _viewer_timezone() -> ZoneInfo:
+    try:
+        return ZoneInfo(signed_in_actor().user.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@bp.get("/contacts/<int:contact_id>")
+@permission_required(access.RELATIONSHIPS_VIEW)
+def show(contact_id: int) -> str:
+    """The contact page: details, company links and recent history."""
+    contact = _contact_for_page(contact_id)
+    return render_template(
+        "contacts/show.html",
+        contact=contact,
+        history=_history(contact.id),
+        field_labels=FIELD_LABELS,
+        timezone=_viewer_timezone(),
+    )
+
+
+def _prepared_form(form: ContactForm, owner_id: int | None) -> ContactForm:
+    form.set_choices(_owner_options(keep_id=owner_id, active_only=True), _company_options())
+    return form
+
+
+def _render_form(form: ContactForm, contact: Contact | None, status: int = 200):
+    form.ensure_blank_link()
+    return render_template("contacts/form.html", form=form, contact=contact), status
+
+
+def _save(form: ContactForm, contact: Contact | None):
+    """Validate the shape, call the service, and answer with a redirect or the form again."""
+    if not form.is_submitted():
+        return _render_form(form, contact)
+    if "add_link" in request.form:
+        form.add_blank_link()
+        return _render_form(form, contact)
+    if not form.validate_on_submit():
+        return _render_form(form, contact, 422)
+    actor = signed_in_actor()
+    try:
+        if contact is None:
+            saved = contact_service.create_contact(actor, form.to_input())
+        else:
+            saved = contact_service.update_contact(actor, contact.id, form.to_input())
+    except (ValidationFailed, Conflict) as error:
+        show_service_errors(form, error)
+        return _render_form(form, contact, 422)
+    flash(f"{saved.full_name} {'added' if contact is None else 'saved'}.", "success")
+    return redirect(url_for("contacts.show", contact_id=saved.id), 303)
+
+
+@bp.route("/contacts/new", methods=["GET", "POST"])
+@permission_required(access.RELATIONSHIPS_UPDATE)
+def new():
+    """Create a contact; the owner defaults to the signed-in user."""
+    form = _prepared_form(ContactForm(owner_id=signed_in_actor().user_id), None)
+    return _save(form, None)
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@permission_required(access.RELATIONSHIPS_UPDATE)
+def edit(contact_id: int):
+    """Edit a contact's fields, emails, phones and company links."""
+    contact = _contact_for_page(contact_id)
+    form = _prepared_form(ContactForm(data=contact_form_data(contact)), contact.owner_id)
+    return _save(form, contact)
+
+
+@bp.post("/contacts/<int:contact_id>/archive")
+@permission_required(access.RELATIONSHIPS_UPDATE)
+def archive(contact_id: int) -> Response:
+    """Archive a contact and go back to the list."""
+    contact = contact_service.archive_contact(signed_in_actor(), contact_id)
+    flash(f"{contact.full_name} archived. You can restore them from the archived list.", "success")
+    return redirect(url_for("contacts.index"), 303)
+
+
+@bp.post("/contacts/<int:contact_id>/restore")
+@permission_required(access.RELATIONSHIPS_UPDATE)
+def restore(contact_id: int) -> Response:
+    """Bring an archived contact back and show it."""
+    contact = contact_service.restore_contact(signed_in_actor(), contact_id)
+    flash(f"{contact.full_name} restored.", "success")
+    return redirect(url_for("contacts.show", contact_id=contact.id), 303)
