@@ -144,6 +144,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from webapp.web.display import local_time
     from webapp.web.navigation import navigation_for
 
     @app.context_processor
@@ -156,6 +157,7 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.filters["phone"] = format_phone
+    app.jinja_env.filters["local_time"] = local_time
 
 
 def register_commands(app: Flask) -> None:

@@ -68,9 +68,7 @@ def test_creating_a_key_shows_the_secret_once(client, login_as):
     assert response.status_code == 201
     assert response.headers["Cache-Control"] == "no-store"
     secret = SECRET_RE.search(response.text).group(1)
-    assert f'curl -H "Authorization: Bearer {secret}" http://127.0.0.1:5000/api/me' in (
-        response.text
-    )
+    assert f'curl -H "Authorization: Bearer {secret}" http://localhost/api/me' in (response.text)
     assert "Copy" in response.text
     [key] = keys_of(user)
     assert key.name == "Salesforce sync"

@@ -35,7 +35,7 @@ def visible_text(html: str) -> str:
 
 def names_in(html: str) -> list[str]:
     """Contact names in the order the results table lists them."""
-    return re.findall(r'<a class="fw-medium" href="/contacts/\d+">([^<]+)</a>', html)
+    return re.findall(r'<a class="fw-medium[^"]*" href="/contacts/\d+">([^<]+)</a>', html)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
@@ -15,26 +14,10 @@ from webapp.web.forms.api_keys import ApiKeyForm
 from webapp.web.formtools import show_service_errors
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from webapp.access import Actor
     from webapp.services.api_keys import NewApiKey
 
 bp = Blueprint("api_keys", __name__, url_prefix="/settings/api-keys")
-
-# What the curl example on the page calls: the first request an integrator makes.
-FIRST_CALL_URL = "http://127.0.0.1:5000/api/me"
-
-
-def _local_time(moment: datetime | None, timezone: str) -> str:
-    """A timestamp as the user reads it: in their own time zone, to the minute."""
-    if moment is None:
-        return ""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M")
 
 
 def _render(actor: Actor, form: ApiKeyForm, *, created: NewApiKey | None = None, status: int = 200):
@@ -45,8 +28,7 @@ def _render(actor: Actor, form: ApiKeyForm, *, created: NewApiKey | None = None,
         keys=api_keys.keys_of(actor.user),
         created=created,
         labels=access.PERMISSION_LABELS,
-        local_time=lambda moment: _local_time(moment, actor.user.timezone),
-        first_call_url=FIRST_CALL_URL,
+        first_call_url=url_for("api.me", _external=True),
     )
     headers = {"Cache-Control": "no-store"} if created else {}
     return response, status, headers

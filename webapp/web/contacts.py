@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import (
     Blueprint,
@@ -160,13 +159,6 @@ def _history(contact_id: int) -> list[AuditEvent]:
     return list(db.session.scalars(stmt))
 
 
-def _viewer_timezone() -> ZoneInfo:
-    try:
-        return ZoneInfo(signed_in_actor().user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 @bp.get("/contacts/<int:contact_id>")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def show(contact_id: int) -> str:
@@ -177,7 +169,6 @@ def show(contact_id: int) -> str:
         contact=contact,
         history=_history(contact.id),
         field_labels=FIELD_LABELS,
-        timezone=_viewer_timezone(),
     )
 
 
