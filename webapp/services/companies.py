@@ -6,13 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from webapp import access
 from webapp.extensions import db
 from webapp.models import CLIENT_TIERS, ClientProfile, Company, CompanyDomain, User
 from webapp.services.audit import apply_changes, record_event
-from webapp.services.errors import Conflict
+from webapp.services.uniqueness import ensure_free
 from webapp.services.validation import FieldErrors, clean_text, normalise_domain
 
 if TYPE_CHECKING:
@@ -72,19 +70,14 @@ def _validate(given: CompanyInput) -> tuple[dict, list[str]]:
 
 
 def _check_domains_free(domains: list[str], company_id: int | None) -> None:
-    if not domains:
-        return
-    taken = db.session.execute(
-        select(CompanyDomain.domain, CompanyDomain.company_id).where(
-            CompanyDomain.domain.in_(domains)
-        )
-    ).all()
-    clashes = [domain for domain, owner in taken if owner != company_id]
-    if clashes:
-        raise Conflict(
-            f"{', '.join(clashes)} already belongs to another company.",
-            details={"field": "domains", "domains": clashes},
-        )
+    ensure_free(
+        CompanyDomain.domain,
+        CompanyDomain.company_id,
+        domains,
+        company_id,
+        field="domains",
+        owner_noun="company",
+    )
 
 
 def _write_domains(company: Company, domains: list[str]) -> dict:

@@ -20,7 +20,7 @@ from webapp.models import (
 )
 from webapp.models.base import utcnow
 from webapp.services.audit import apply_changes, record_event
-from webapp.services.errors import Conflict
+from webapp.services.uniqueness import ensure_free
 from webapp.services.validation import (
     FieldErrors,
     clean_text,
@@ -131,17 +131,14 @@ def _validate(given: ContactInput, contact_id: int | None) -> _CleanContact:
 
 
 def _check_emails_free(emails: list[str], contact_id: int | None) -> None:
-    if not emails:
-        return
-    taken = db.session.execute(
-        select(ContactEmail.email, ContactEmail.contact_id).where(ContactEmail.email.in_(emails))
-    ).all()
-    clashes = [email for email, owner in taken if owner != contact_id]
-    if clashes:
-        raise Conflict(
-            f"{', '.join(clashes)} already belongs to another contact.",
-            details={"field": "emails", "emails": clashes},
-        )
+    ensure_free(
+        ContactEmail.email,
+        ContactEmail.contact_id,
+        emails,
+        contact_id,
+        field="emails",
+        owner_noun="contact",
+    )
 
 
 def _write_children(contact: Contact, clean: _CleanContact) -> dict:

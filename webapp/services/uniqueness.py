@@ -1,0 +1,36 @@
+"""Unique values shared across records: an email belongs to one contact, a domain to one company."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.services.errors import Conflict
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import InstrumentedAttribute
+
+
+def ensure_free(
+    value_column: InstrumentedAttribute,
+    owner_column: InstrumentedAttribute,
+    values: list[str],
+    owner_id: int | None,
+    *,
+    field: str,
+    owner_noun: str,
+) -> None:
+    """Raise ``Conflict`` naming every value in ``values`` already held by another owner."""
+    if not values:
+        return
+    taken = db.session.execute(
+        select(value_column, owner_column).where(value_column.in_(values))
+    ).all()
+    clashes = [value for value, holder in taken if holder != owner_id]
+    if clashes:
+        raise Conflict(
+            f"{', '.join(clashes)} already belongs to another {owner_noun}.",
+            details={"field": field, field: clashes},
+        )
