@@ -18,6 +18,7 @@ from webapp.services.company_search import companies_query
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
 from webapp.web.forms.companies import CompanyForm
 from webapp.web.formtools import show_service_errors
+from webapp.web.listing import page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from flask import Response
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 bp = Blueprint("companies", __name__)
 
 PER_PAGE = 25
-MAX_PAGE = 100_000  # far beyond any real list; keeps OFFSET inside what every database accepts
-MAX_QUERY_LENGTH = 200
 CONTACTS_SHOWN = 50
 
 
@@ -38,31 +37,21 @@ class RowPagination(SelectPagination):
         return list(self._query_args["session"].execute(stmt).all())
 
 
-def _search_text() -> str:
-    """The ``q`` argument, trimmed to something any database will take."""
-    return request.args.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-
-
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), MAX_PAGE)
-
-
 @bp.get("/companies")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def index() -> Response:
     """All companies, or clients only, with live search; htmx gets just the results fragment."""
-    q = _search_text()
+    q = search_text()
     clients_only = request.args.get("clients") == "1"
     page = RowPagination(
         select=companies_query(q, clients_only=clients_only),
         session=db.session(),
-        page=_page_number(),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )
     list_args = {k: v for k, v in {"q": q, "clients": "1" if clients_only else None}.items() if v}
-    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    fragment = wants_fragment()
     template = "companies/_results.html" if fragment else "companies/index.html"
     response = make_response(
         render_template(

@@ -26,6 +26,7 @@ from webapp.services.contact_search import DEFAULT_SORT, SORTS, ContactFilters, 
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
+from webapp.web.listing import MAX_ID, page_number, positive_int, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
 bp = Blueprint("contacts", __name__)
 
 HISTORY_LENGTH = 10
-MAX_QUERY_LENGTH = 200
-MAX_ID = 2**31 - 1  # larger ids cannot exist, and PostgreSQL rejects them in an integer comparison
-MAX_PAGE = 100_000
 FIELD_LABELS = {
     "first_name": "first name",
     "last_name": "last name",
@@ -46,15 +44,6 @@ FIELD_LABELS = {
     "archived_at": "archived",
     "phones": "phone numbers",
 }
-
-
-def _positive_int(raw: str | None, limit: int = MAX_ID) -> int | None:
-    """A positive integer from a query argument, or ``None`` for anything else."""
-    raw = (raw or "").strip()
-    if not raw.isascii() or not raw.isdigit():
-        return None
-    value = int(raw)
-    return value if 0 < value <= limit else None
 
 
 def _owner_options(keep_id: int | None = None, active_only: bool = False) -> list[tuple[int, str]]:
@@ -73,9 +62,9 @@ def _company_options() -> list[tuple[int, str]]:
 
 def _filters_from(args: MultiDict, owner_ids: set[int], company_ids: set[int]) -> ContactFilters:
     """Read the list's query arguments; a bad or unknown value counts as not given."""
-    q = args.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-    owner_id = _positive_int(args.get("owner"))
-    company_id = _positive_int(args.get("company"))
+    q = search_text()
+    owner_id = positive_int(args.get("owner"))
+    company_id = positive_int(args.get("company"))
     sort = args.get("sort", DEFAULT_SORT)
     return ContactFilters(
         q=q,
@@ -98,11 +87,6 @@ def _link_args(filters: ContactFilters) -> dict:
     return {name: value for name, value in args.items() if value}
 
 
-def _wants_fragment() -> bool:
-    """htmx swaps the results region; a history restore needs the whole page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 @bp.get("/contacts")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def index() -> Response:
@@ -111,7 +95,7 @@ def index() -> Response:
     filters = _filters_from(request.args, {i for i, _ in owners}, {i for i, _ in companies})
     page = db.paginate(
         contacts_query(filters),
-        page=_positive_int(request.args.get("page"), MAX_PAGE) or 1,
+        page=page_number(),
         per_page=current_app.config["CONTACTS_PER_PAGE"],
         error_out=False,
     )
@@ -123,7 +107,7 @@ def index() -> Response:
         "sorts": SORTS,
         "link_args": _link_args(filters),
     }
-    template = "contacts/_results.html" if _wants_fragment() else "contacts/index.html"
+    template = "contacts/_results.html" if wants_fragment() else "contacts/index.html"
     response = make_response(render_template(template, **context))
     response.vary.add("HX-Request")
     return response
