@@ -9,3 +9,11 @@ document.addEventListener("htmx:responseError", (event) => {
   alert.textContent = "That did not work (" + event.detail.xhr.status + "). Reload the page and try again.";
   flashes.replaceChildren(alert);
 });
+
+// After a form comes back with errors, put the keyboard on the first field that needs attention.
+function focusFirstInvalid(root) {
+  const invalid = root.querySelector(".is-invalid");
+  if (invalid) invalid.focus();
+}
+document.addEventListener("DOMContentLoaded", () => focusFirstInvalid(document));
+document.addEventListener("htmx:afterSwap", (event) => focusFirstInvalid(event.detail.target));

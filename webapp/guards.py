@@ -84,6 +84,7 @@ def permission_required(permission: str | None = None) -> Callable:
                 )
             return view(*args, **kwargs)
 
+        gated.required_permission = permission  # read by the access-matrix tests
         return gated
 
     return decorator
