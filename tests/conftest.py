@@ -101,6 +101,15 @@ def client(app: Flask, db):
 
 
 @pytest.fixture
+def csrf_client(app, db):
+    """A client of an app with CSRF protection on, against the same database."""
+    protected = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
+    yield protected.test_client()
+    with protected.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
 def make_user(db):
     """Create a user by role; ``squad`` may be a Squad; extra fields pass to the factory."""
 

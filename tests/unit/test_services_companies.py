@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import CompanyDomainFactory
+from tests.records import events_for, reload
 from webapp import access
-from webapp.models import AuditEvent, ClientProfile, Company, CompanyDomain, PermissionOverride
+from webapp.models import ClientProfile, Company, CompanyDomain, PermissionOverride
 from webapp.services.companies import CompanyInput, create_company, update_company
 from webapp.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -17,20 +18,6 @@ from webapp.services.errors import Conflict, NotFound, PermissionDenied, Validat
 @pytest.fixture
 def actor(make_user):
     return access.actor_for_user(make_user("member"))
-
-
-def reload(db, company: Company) -> Company:
-    """The company as the database has it after the service's writes."""
-    db.session.flush()
-    db.session.expire_all()
-    return db.session.get(Company, company.id)
-
-
-def events_for(db, company: Company) -> list[AuditEvent]:
-    stmt = select(AuditEvent).where(
-        AuditEvent.object_type == "company", AuditEvent.object_id == company.id
-    )
-    return list(db.session.scalars(stmt.order_by(AuditEvent.id)))
 
 
 def company_count(db) -> int:

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import CompanyFactory, ContactEmailFactory
+from tests.records import events_for, reload
 from webapp import access
-from webapp.models import AuditEvent, Contact, ContactEmail, PermissionOverride
+from webapp.models import Contact, ContactEmail, PermissionOverride
 from webapp.services.contacts import (
     CompanyLinkInput,
     ContactInput,
@@ -22,20 +23,6 @@ from webapp.services.errors import Conflict, NotFound, PermissionDenied, Validat
 @pytest.fixture
 def actor(make_user):
     return access.actor_for_user(make_user("member"))
-
-
-def reload(db, contact: Contact) -> Contact:
-    """The contact as the database has it after the service's writes."""
-    db.session.flush()
-    db.session.expire_all()
-    return db.session.get(Contact, contact.id)
-
-
-def events_for(db, contact: Contact) -> list[AuditEvent]:
-    stmt = select(AuditEvent).where(
-        AuditEvent.object_type == "contact", AuditEvent.object_id == contact.id
-    )
-    return list(db.session.scalars(stmt.order_by(AuditEvent.id)))
 
 
 def contact_count(db) -> int:

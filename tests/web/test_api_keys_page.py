@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_app
 from webapp import access
 from webapp.extensions import db as _db
 from webapp.models import ApiKey, AuditEvent
@@ -271,15 +270,6 @@ def test_user_without_any_permission_is_told_so(client, login_as, make_user):
     assert "You hold no permissions a key could carry." in page.text
     assert create_key(client).status_code == 422
     assert keys_of(user) == []
-
-
-@pytest.fixture
-def csrf_client(app, db):
-    """A client of an app with CSRF protection on, against the same database."""
-    protected = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
-    yield protected.test_client()
-    with protected.app_context():
-        _db.engine.dispose()
 
 
 def test_the_pages_forms_carry_their_csrf_token(csrf_client, make_user):

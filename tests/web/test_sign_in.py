@@ -8,7 +8,6 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from tests import factories
-from tests.conftest import make_app
 from webapp.extensions import db as _db
 from webapp.models import User
 
@@ -208,15 +207,6 @@ def test_session_cookie_is_http_only_and_same_site_lax(client, make_user):
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # development and tests run on plain http
-
-
-@pytest.fixture
-def csrf_client(app, db):
-    """A client of an app with CSRF protection on, against the same database."""
-    protected = make_app(app.config["SQLALCHEMY_DATABASE_URI"], WTF_CSRF_ENABLED=True)
-    yield protected.test_client()
-    with protected.app_context():
-        _db.engine.dispose()
 
 
 def test_post_without_csrf_token_is_refused(csrf_client, make_user):
