@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from webapp import access
 from webapp.api.errors import error_response
@@ -17,7 +18,7 @@ from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from webapp.guards import current_actor, wants_json
 from webapp.models import User
 from webapp.services.errors import DomainError, Unauthenticated
-from webapp.services.validation import format_phone
+from webapp.services.validation import MAX_ID, format_phone
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,18 @@ def load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+class RecordIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: only ids a record can have, so anything larger is a 404."""
+
+    def __init__(self, url_map, **kwargs) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     from webapp.api import api
     from webapp.web import register_web_blueprints
 
+    app.url_map.converters["int"] = RecordIdConverter
     csrf.exempt(api)  # the API checks CSRF itself for session-authenticated writes
     app.register_blueprint(api)
     register_web_blueprints(app)

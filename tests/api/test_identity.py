@@ -111,6 +111,8 @@ def test_a_page_past_the_end_is_empty_not_an_error(api_client):
         ("page=-1", "page"),
         ("page=two", "page"),
         ("page=1.5", "page"),
+        ("page=%C2%B2", "page"),
+        ("page=99999999999999999999", "page"),
         ("page=", "page"),
         ("per_page=0", "per_page"),
         ("per_page=101", "per_page"),

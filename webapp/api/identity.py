@@ -13,20 +13,19 @@ from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import User
 from webapp.services.errors import ValidationFailed
+from webapp.services.validation import MAX_PAGE, positive_int
 
 MAX_PER_PAGE = 100
 
 
 def _page_args() -> tuple[int, int]:
+    """``page`` and ``per_page``; every bad one is reported at once as a 422."""
     errors = {}
     values = {}
-    for name, default, upper in (("page", 1, None), ("per_page", 25, MAX_PER_PAGE)):
-        raw = request.args.get(name, str(default))
-        if not raw.isdigit() or int(raw) < 1 or (upper and int(raw) > upper):
-            limit = f" and at most {upper}" if upper else ""
-            errors[name] = [f"Use a whole number from 1{limit}."]
-        else:
-            values[name] = int(raw)
+    for name, default, upper in (("page", 1, MAX_PAGE), ("per_page", 25, MAX_PER_PAGE)):
+        values[name] = positive_int(request.args.get(name, str(default)), upper)
+        if values[name] is None:
+            errors[name] = [f"Use a whole number from 1 to {upper:,}."]
     if errors:
         raise ValidationFailed("Check the pagination parameters.", fields=errors)
     return values["page"], values["per_page"]

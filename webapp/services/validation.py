@@ -11,6 +11,8 @@ from webapp.services.errors import ValidationFailed
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 DEFAULT_PHONE_REGION = "GB"
+MAX_ID = 2**31 - 1  # larger ids cannot exist, and PostgreSQL rejects them in an integer comparison
+MAX_PAGE = 100_000  # far beyond any real list; keeps OFFSET inside what every database accepts
 
 
 class FieldErrors:
@@ -25,6 +27,15 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self.fields:
             raise ValidationFailed(fields=self.fields)
+
+
+def positive_int(raw: str | None, limit: int = MAX_ID) -> int | None:
+    """A positive integer (ASCII digits only) up to ``limit`` from text, or ``None``."""
+    raw = (raw or "").strip()
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if 0 < value <= limit else None
 
 
 def normalise_email(raw: str) -> str:

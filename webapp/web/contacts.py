@@ -24,9 +24,10 @@ from webapp.models import AuditEvent, Company, Contact, ContactCompanyLink, User
 from webapp.services import contacts as contact_service
 from webapp.services.contact_search import DEFAULT_SORT, SORTS, ContactFilters, contacts_query
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
+from webapp.services.validation import positive_int
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
-from webapp.web.listing import MAX_ID, page_number, positive_int, search_text, wants_fragment
+from webapp.web.listing import page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -125,7 +126,7 @@ def _contact_for_page(contact_id: int) -> Contact:
             selectinload(Contact.company_links).joinedload(ContactCompanyLink.company),
         )
     )
-    contact = db.session.scalar(stmt) if contact_id <= MAX_ID else None
+    contact = db.session.scalar(stmt)
     if contact is None:
         raise NotFound(f"No contact with id {contact_id}.")
     return contact
