@@ -37,7 +37,7 @@ PERMISSIONS: tuple[str, ...] = (
 PERMISSION_LABELS = {
     RELATIONSHIPS_VIEW: "See contacts, companies, profiles and life events",
     RELATIONSHIPS_UPDATE: "Edit contacts, companies, profiles and life events",
-    RELATIONSHIPS_MANAGE: "Manage relationship actions for others",
+    RELATIONSHIPS_MANAGE: "Delete life events and partners",
     CRM_READ: "Read CRM records through the API",
     CRM_WRITE: "Write CRM records through the API",
     ADMIN: "Administer users, squads and settings",
@@ -146,10 +146,39 @@ def scope_actions(actor: Actor, stmt: Select, assignee_column: InstrumentedAttri
     return stmt.where(assignee_column.in_(assignees))
 
 
+def sees_actions_of(actor: Actor, user: User) -> bool:
+    """Whether the actor sees ``user``'s relationship actions (the rule above, in Python)."""
+    me = actor.user
+    if me.role in SEES_ALL_ACTIONS or user.id == me.id:
+        return True
+    return (
+        me.role in SEES_SQUAD_ACTIONS and me.squad_id is not None and user.squad_id == me.squad_id
+    )
+
+
+def get_scoped_or_404(
+    actor: Actor, model: type[Model], object_id: int, permission: str, assignee_column
+) -> Model:
+    """Fetch one scoped record (an action, a task); out of the actor's scope is ``NotFound``.
+
+    Someone who may not see a record learns nothing about it, not even that it exists.
+    """
+    require(actor, permission)
+    stmt = scope_actions(actor, select(model).where(model.id == object_id), assignee_column)
+    record = db.session.scalar(stmt)
+    if record is None:
+        raise NotFound(f"No {_label(model)} with id {object_id}.")
+    return record
+
+
+def _label(model: type) -> str:
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in model.__name__).strip()
+
+
 def get_or_404(actor: Actor, model: type[Model], object_id: int, permission: str) -> Model:
     """Fetch one record the actor may see with ``permission``, or raise ``NotFound``."""
     require(actor, permission)
     record = db.session.get(model, object_id)
     if record is None:
-        raise NotFound(f"No {model.__name__.lower()} with id {object_id}.")
+        raise NotFound(f"No {_label(model)} with id {object_id}.")
     return record

@@ -70,4 +70,8 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "5 per minute"),
         "PORT": int(os.environ.get("PORT", "5000")),
         "CONTACTS_PER_PAGE": 25,
+        "ACTIONS_PER_PAGE": 50,
+        "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_ENABLED": os.environ.get("TWILIO_ENABLED", "1") not in ("0", "false", "no", ""),
     }

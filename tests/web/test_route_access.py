@@ -6,8 +6,16 @@ import pytest
 
 from webapp import create_app
 
-PUBLIC_ENDPOINTS = {"static", "auth.sign_in", "health.healthz"}
-ID_ARGUMENTS = {"contact_id", "company_id", "user_id", "key_id", "squad_id"}
+PUBLIC_ENDPOINTS = {"static", "auth.sign_in", "health.healthz", "api.openapi_document"}
+ID_ARGUMENTS = {
+    "contact_id",
+    "company_id",
+    "user_id",
+    "key_id",
+    "squad_id",
+    "event_id",
+    "action_id",
+}
 
 
 def _routes() -> list[tuple[str, str, str]]:

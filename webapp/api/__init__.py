@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from webapp.extensions import csrf
 from webapp.guards import bearer_secret, current_actor
@@ -15,10 +15,12 @@ def authenticate_and_protect():
     """Resolve the actor first (a bad key is a 401 everywhere); CSRF-check cookie writes."""
     current_actor()
     unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
-    if unsafe and bearer_secret() is None:
+    enabled = current_app.config.get("WTF_CSRF_ENABLED", True)
+    if unsafe and enabled and bearer_secret() is None:
         csrf.protect()
 
 
-from webapp.api import identity  # noqa: E402  (routes register on ``api``)
+# Routes register on ``api`` when their modules load.
+from webapp.api import identity, openapi, relationship_actions, relationships  # noqa: E402
 
-__all__ = ["api", "identity"]
+__all__ = ["api", "identity", "openapi", "relationship_actions", "relationships"]

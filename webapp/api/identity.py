@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp import access
-from webapp.api import api
+from webapp.api import api, schemas
+from webapp.api.inputs import page_args
+from webapp.api.openapi import documented
 from webapp.api.serializers import api_key_json, user_json
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import User
-from webapp.services.errors import ValidationFailed
-from webapp.services.validation import MAX_PAGE, positive_int
 
 MAX_PER_PAGE = 100
 
 
-def _page_args() -> tuple[int, int]:
-    """``page`` and ``per_page``; every bad one is reported at once as a 422."""
-    errors = {}
-    values = {}
-    for name, default, upper in (("page", 1, MAX_PAGE), ("per_page", 25, MAX_PER_PAGE)):
-        values[name] = positive_int(request.args.get(name, str(default)), upper)
-        if values[name] is None:
-            errors[name] = [f"Use a whole number from 1 to {upper:,}."]
-    if errors:
-        raise ValidationFailed("Check the pagination parameters.", fields=errors)
-    return values["page"], values["per_page"]
-
-
 @api.get("/me")
 @permission_required()
+@documented("The caller: their user, permissions and API key", schemas.MeResponse)
 def me():
     """The user behind the key (or session), their permissions, and the key itself."""
     actor = signed_in_actor()
@@ -46,9 +34,10 @@ def me():
 
 @api.get("/users")
 @permission_required(access.CRM_READ)
+@documented("Active users, to map owners and assignees", schemas.UserList)
 def users():
     """Active users of the firm, so integrators can map owners and assignees."""
-    page, per_page = _page_args()
+    page, per_page = page_args(25, MAX_PER_PAGE)
     stmt = (
         select(User).where(User.active.is_(True)).options(joinedload(User.squad)).order_by(User.id)
     )

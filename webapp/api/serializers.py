@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from webapp.services.action_queries import is_overdue
+from webapp.services.auto_actions import days_before, occurrence_of
+from webapp.services.calendar import format_calendar_day
+
 if TYPE_CHECKING:
-    from webapp.models import ApiKey, User
+    from webapp.models import ApiKey, LifeEvent, RelationshipAction, RelationshipProfile, User
 
 
 def user_json(user: User) -> dict:
@@ -29,4 +34,88 @@ def api_key_json(api_key: ApiKey) -> dict:
         "created_at": api_key.created_at.isoformat(),
         "last_used_at": api_key.last_used_at.isoformat() if api_key.last_used_at else None,
         "revoked_at": api_key.revoked_at.isoformat() if api_key.revoked_at else None,
+    }
+
+
+def _id(value: int | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def profile_json(profile: RelationshipProfile) -> dict:
+    return {
+        "id": str(profile.id),
+        "contact_id": str(profile.contact_id),
+        "communication_preference": profile.communication_preference,
+        "communication_notes": profile.communication_notes,
+        "personal_notes": profile.personal_notes,
+        "birthday": format_calendar_day(
+            profile.birthday_month, profile.birthday_day, profile.birthday_year
+        ),
+        "birthday_year": profile.birthday_year,
+        "home_address": profile.home_address,
+        "interests": list(profile.interests or []),
+        "dietary_requirements": profile.dietary_requirements,
+        "preferred_name": profile.preferred_name,
+        "assistant_name": profile.assistant_name,
+        "assistant_email": profile.assistant_email,
+        "phone_number": profile.phone_number,
+        "whatsapp_number": profile.whatsapp_number,
+        "twilio_opt_in": profile.twilio_opt_in,
+        "created_at": profile.created_at.isoformat(),
+        "updated_at": profile.updated_at.isoformat(),
+    }
+
+
+def life_event_json(event: LifeEvent, today: date) -> dict:
+    """``today`` (the reader's) dates ``next_occurrence``."""
+    return {
+        "id": str(event.id),
+        "contact_id": str(event.contact_id),
+        "company_id": _id(event.company_id),
+        "event_type": event.event_type,
+        "title": event.title,
+        "event_date": format_calendar_day(event.event_month, event.event_day, event.event_year),
+        "recurs_annually": event.recurs_annually,
+        "description": event.description,
+        "auto_action_enabled": event.auto_action_enabled,
+        "auto_action_days_before": days_before(event),
+        "next_occurrence": _iso(occurrence_of(event, today)),
+        "created_at": event.created_at.isoformat(),
+        "updated_at": event.updated_at.isoformat(),
+    }
+
+
+def action_json(action: RelationshipAction) -> dict:
+    """An action with the joined contact, company and assignee fields of reference 002."""
+    contact = action.contact
+    company = action.company or contact.primary_company
+    return {
+        "id": str(action.id),
+        "contact_id": str(action.contact_id),
+        "company_id": _id(action.company_id),
+        "life_event_id": _id(action.life_event_id),
+        "occurrence_date": _iso(action.occurrence_on),
+        "title": action.title,
+        "action_type": action.action_type,
+        "description": action.description,
+        "assigned_to_user_id": str(action.assigned_to_id),
+        "due_date": _iso(action.due_on),
+        "overdue": is_overdue(action),
+        "message_body": action.message_body,
+        "status": action.status,
+        "source": action.source,
+        "task_id": _id(action.task.id) if action.task else None,
+        "completed_at": _iso(action.completed_at),
+        "completed_by_user_id": _id(action.completed_by_id),
+        "created_at": action.created_at.isoformat(),
+        "updated_at": action.updated_at.isoformat(),
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "contact_email": contact.primary_email,
+        "company_name": company.name if company else None,
+        "assigned_to_name": action.assigned_to.name,
     }

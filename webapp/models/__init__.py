@@ -1,5 +1,13 @@
 """The domain model; importing this package registers every table with the metadata."""
 
+from webapp.models.actions import (
+    ACTION_SOURCES,
+    ACTION_STATUSES,
+    ACTION_TYPES,
+    CLOSED_STATUSES,
+    RelationshipAction,
+    Task,
+)
 from webapp.models.api_keys import ApiKey
 from webapp.models.audit import AuditEvent
 from webapp.models.companies import CLIENT_TIERS, ClientProfile, Company, CompanyDomain
@@ -11,8 +19,18 @@ from webapp.models.contacts import (
     ContactPhone,
 )
 from webapp.models.people import ROLES, PermissionOverride, Squad, User
+from webapp.models.relationships import COMMUNICATION_CHANNELS, LifeEvent, RelationshipProfile
 
 __all__ = [
+    "ACTION_SOURCES",
+    "ACTION_STATUSES",
+    "ACTION_TYPES",
+    "CLOSED_STATUSES",
+    "COMMUNICATION_CHANNELS",
+    "LifeEvent",
+    "RelationshipAction",
+    "RelationshipProfile",
+    "Task",
     "CLIENT_TIERS",
     "CONTACT_STAGES",
     "ROLES",

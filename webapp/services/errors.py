@@ -46,6 +46,18 @@ class ValidationFailed(DomainError):
         return self.details["fields"]
 
 
+class BadRequest(ValidationFailed):
+    """The request itself is malformed: an unknown field, a value the endpoint never takes."""
+
+    code = "bad_request"
+    status = 400
+
+    def __init__(self, message: str, *, fields: dict | None = None, code: str | None = None):
+        super().__init__(message, fields=fields)
+        if code:
+            self.code = code
+
+
 class Conflict(DomainError):
     """The write would break a uniqueness rule (an email already used, a domain already taken)."""
 

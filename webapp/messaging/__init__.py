@@ -1,0 +1,1 @@
+"""Twilio: sending messages, delivery status and replies (DESIGN.md section 6)."""

@@ -1,0 +1,95 @@
+"""Relationship actions (work suggested or planned) and their tasks in the action centre."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import TimestampMixin, UTCDateTime
+from webapp.models.companies import Company
+from webapp.models.contacts import Contact
+from webapp.models.people import User
+from webapp.models.relationships import LifeEvent
+
+ACTION_TYPES = ("gift", "card", "call", "whatsapp", "sms", "email", "linkedin", "meeting", "other")
+ACTION_STATUSES = ("pending", "done", "dismissed")
+CLOSED_STATUSES = ("done", "dismissed")
+ACTION_SOURCES = ("manual", "life_event", "cadence")
+
+
+class RelationshipAction(TimestampMixin, db.Model):
+    """Something to do for a contact: send a card, call, buy a gift. Mirrored as a ``Task``."""
+
+    __tablename__ = "relationship_actions"
+    __table_args__ = (
+        # A generated action exists once per occurrence of its life event, whatever its status.
+        UniqueConstraint("life_event_id", "occurrence_on"),
+        Index("ix_relationship_actions_queue", "assigned_to_id", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    action_type: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)
+    assigned_to_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    message_body: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    life_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("life_events.id", ondelete="SET NULL")
+    )
+    occurrence_on: Mapped[date | None] = mapped_column(Date)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    contact: Mapped[Contact] = relationship()
+    company: Mapped[Company | None] = relationship()
+    assigned_to: Mapped[User] = relationship(foreign_keys=[assigned_to_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+    life_event: Mapped[LifeEvent | None] = relationship(back_populates="actions")
+    task: Mapped[Task | None] = relationship(back_populates="relationship_action", uselist=False)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
+
+
+class Task(TimestampMixin, db.Model):
+    """The action centre: every piece of work a person has, whatever produced it.
+
+    A task mirroring a relationship action is written in the same transaction as the action,
+    by the one service function that changes either (``services.actions``).
+    """
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_queue", "assigned_to_id", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    assigned_to_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="SET NULL"))
+    relationship_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relationship_actions.id", ondelete="CASCADE"), unique=True
+    )
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    assigned_to: Mapped[User] = relationship(foreign_keys=[assigned_to_id])
+    relationship_action: Mapped[RelationshipAction | None] = relationship(back_populates="task")

@@ -1,0 +1,145 @@
+"""Life events: the dates that matter to a contact, each with its auto-action."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from webapp import access
+from webapp.extensions import db
+from webapp.models import Company, Contact, LifeEvent
+from webapp.services import auto_actions, field_rules
+from webapp.services.audit import apply_changes, record_event
+from webapp.services.errors import NotFound
+from webapp.services.life_event_types import LIFE_EVENT_TYPES, life_event_type
+from webapp.services.validation import FieldErrors
+
+if TYPE_CHECKING:
+    from webapp.access import Actor
+
+MAX_DAYS_BEFORE = 365
+
+RULES = {
+    "event_type": lambda v: field_rules.choice(v, LIFE_EVENT_TYPES, required=True),
+    "title": lambda v: field_rules.required_text(v, 200),
+    "event_date": field_rules.calendar_day,
+    "recurs_annually": field_rules.flag,
+    "description": lambda v: field_rules.text(v, 5000),
+    "auto_action_enabled": field_rules.flag,
+    "auto_action_days_before": lambda v: field_rules.whole_number(v, 0, MAX_DAYS_BEFORE),
+    "company_id": field_rules.record_id,
+}
+CREATE_FIELDS = tuple(RULES)
+UPDATE_FIELDS = tuple(name for name in RULES if name != "company_id")
+# Changing these moves the pending auto-action (or makes or dismisses one).
+SCHEDULE_COLUMNS = {
+    "event_type",
+    "title",
+    "event_month",
+    "event_day",
+    "event_year",
+    "recurs_annually",
+    "auto_action_enabled",
+    "auto_action_days_before",
+}
+
+
+def events_query(contact_id: int):
+    """A contact's events, latest date first; events without a date last."""
+    return (
+        select(LifeEvent)
+        .where(LifeEvent.contact_id == contact_id)
+        .order_by(
+            LifeEvent.event_month.is_(None),
+            LifeEvent.event_year.is_(None),
+            LifeEvent.event_year.desc(),
+            LifeEvent.event_month.desc(),
+            LifeEvent.event_day.desc(),
+            LifeEvent.id.desc(),
+        )
+    )
+
+
+def list_events(actor: Actor, contact_id: int) -> list[LifeEvent]:
+    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_VIEW)
+    return list(db.session.scalars(events_query(contact.id)))
+
+
+def _columns(values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    """Read each given field by its rule into column values; report every problem at once."""
+    errors = FieldErrors()
+    columns: dict[str, Any] = {}
+    for name, raw in values.items():
+        if name not in allowed:
+            errors.add(name, "This is not a field you can set here.")
+            continue
+        try:
+            value = RULES[name](raw)
+        except ValueError as exc:
+            errors.add(name, str(exc))
+            continue
+        if name == "event_date":
+            month, day, year = value or (None, None, None)
+            columns |= {"event_month": month, "event_day": day, "event_year": year}
+        else:
+            columns[name] = value
+    company_id = columns.get("company_id")
+    if company_id is not None and db.session.get(Company, company_id) is None:
+        errors.add("company_id", f"There is no company with id {company_id}.")
+    errors.raise_if_any()
+    return columns
+
+
+def create_event(actor: Actor, contact_id: int, values: dict[str, Any]) -> LifeEvent:
+    """Add a life event and, unless ``auto_action_enabled`` is false, its auto-action."""
+    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
+    missing = {name: None for name in ("event_type", "title") if name not in values}
+    columns = _columns(missing | values, CREATE_FIELDS)
+    columns.setdefault("recurs_annually", life_event_type(columns["event_type"]).recurs_annually)
+    columns.setdefault("auto_action_enabled", True)
+    event = LifeEvent(contact=contact, created_by_id=actor.user_id, **columns)
+    db.session.add(event)
+    db.session.flush()
+    record_event(
+        actor,
+        "create",
+        "life_event",
+        event.id,
+        {name: {"before": None, "after": value} for name, value in columns.items()},
+    )
+    auto_actions.sync_auto_action(actor, event)
+    return event
+
+
+def _event_of_contact(actor: Actor, contact_id: int, event_id: int, permission: str) -> LifeEvent:
+    access.get_or_404(actor, Contact, contact_id, permission)
+    event = access.get_or_404(actor, LifeEvent, event_id, permission)
+    if event.contact_id != contact_id:
+        raise NotFound(f"No life event with id {event_id} for contact {contact_id}.")
+    return event
+
+
+def update_event(actor: Actor, contact_id: int, event_id: int, values: dict[str, Any]) -> LifeEvent:
+    """Change an event; a new date or lead time moves its still-pending auto-action."""
+    event = _event_of_contact(actor, contact_id, event_id, access.RELATIONSHIPS_UPDATE)
+    for required in ("event_type", "title"):
+        if required in values and values[required] is None:
+            values = {**values, required: ""}  # null cannot clear a required field
+    changes = apply_changes(event, _columns(values, UPDATE_FIELDS))
+    if changes:
+        db.session.flush()
+        record_event(actor, "update", "life_event", event.id, changes)
+        if changes.keys() & SCHEDULE_COLUMNS:
+            auto_actions.sync_auto_action(actor, event)
+    return event
+
+
+def delete_event(actor: Actor, contact_id: int, event_id: int) -> None:
+    """Delete an event and dismiss its pending auto-action; done actions keep their history."""
+    event = _event_of_contact(actor, contact_id, event_id, access.RELATIONSHIPS_MANAGE)
+    auto_actions.dismiss_pending(actor, event)
+    snapshot = {"title": {"before": event.title, "after": None}}
+    record_event(actor, "delete", "life_event", event.id, snapshot)
+    db.session.delete(event)
+    db.session.flush()
