@@ -10,8 +10,9 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from webapp import access
+from webapp.demo_relationships import seed_relationships
 from webapp.extensions import db
-from webapp.models import CONTACT_STAGES, Company, User
+from webapp.models import CONTACT_STAGES, Company, Contact, RelationshipAction, User
 from webapp.services import companies, contacts, users
 from webapp.services.validation import normalise_phone
 
@@ -141,9 +142,10 @@ def _phone(rng: random.Random) -> str:
             continue
 
 
-def _seed_contacts(actor, fake: Faker, rng: random.Random, people, company_list) -> int:
+def _seed_contacts(actor, fake: Faker, rng: random.Random, people, company_list) -> list[Contact]:
     owners = [u for u in people if u.role in ("manager", "member")]
     used_emails: set[str] = set()
+    created = []
     for _ in range(CONTACT_COUNT):
         company = rng.choice(company_list)
         first, last = fake.first_name(), fake.last_name()
@@ -163,8 +165,8 @@ def _seed_contacts(actor, fake: Faker, rng: random.Random, people, company_list)
             phones=[_phone(rng)],
             company_links=links,
         )
-        contacts.create_contact(actor, given)
-    return CONTACT_COUNT
+        created.append(contacts.create_contact(actor, given))
+    return created
 
 
 def seed_demo(*, force: bool = False) -> str:
@@ -181,12 +183,15 @@ def seed_demo(*, force: bool = False) -> str:
     admin = next(u for u in people if u.is_admin)
     actor = access.actor_for_user(admin)
     company_list = _seed_companies(actor, fake, rng, people)
-    contact_count = _seed_contacts(actor, fake, rng, people, company_list)
+    contact_list = _seed_contacts(actor, fake, rng, people, company_list)
+    seed_relationships(contact_list, rng)
     db.session.flush()
+    action_count = db.session.scalar(select(func.count(RelationshipAction.id)))
     return "\n".join(
         [
             f"Seeded the demo firm: {len(people)} people, {CLIENT_COUNT} clients, "
-            f"{NON_CLIENT_COUNT} other companies, {contact_count} contacts.",
+            f"{NON_CLIENT_COUNT} other companies, {len(contact_list)} contacts "
+            f"and {action_count} relationship actions.",
             demo_sign_ins(),
         ]
     )
