@@ -6,7 +6,17 @@ from sqlalchemy import func, select
 
 from webapp import access
 from webapp.demo import DEMO_PASSWORD
-from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink, User
+from webapp.models import (
+    ClientProfile,
+    Company,
+    Contact,
+    ContactCompanyLink,
+    LifeEvent,
+    RelationshipAction,
+    RelationshipProfile,
+    Task,
+    User,
+)
 from webapp.services.users import authenticate
 
 
@@ -35,6 +45,13 @@ def test_seed_demo_builds_the_firm_then_leaves_it_alone_until_forced(app, db):
     assert count(db, ContactCompanyLink.id) == 400
     unlinked = select(func.count(Contact.id)).where(~Contact.emails.any() | ~Contact.phones.any())
     assert db.session.scalar(unlinked) == 0
+    assert count(db, RelationshipProfile.id) > 200
+    assert count(db, LifeEvent.id) > 150
+    generated = select(func.count(RelationshipAction.id)).where(
+        RelationshipAction.source == "life_event"
+    )
+    assert db.session.scalar(generated) > 100
+    assert count(db, Task.id) == count(db, RelationshipAction.id)  # every action has its task
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
