@@ -23,9 +23,8 @@ from webapp.models import (
     Task,
     User,
 )
-from webapp.services import field_rules
+from webapp.services import calendar, field_rules
 from webapp.services.audit import apply_changes, record_event
-from webapp.services.calendar import now
 from webapp.services.errors import BadRequest, NotFound
 from webapp.services.validation import FieldErrors
 
@@ -89,9 +88,10 @@ def open_action(actor: Actor | None, new: NewAction) -> RelationshipAction:
 
 def revise_action(actor: Actor | None, action: RelationshipAction, values: dict[str, Any]) -> dict:
     """Change a pending action's fields and mirror them on its task; returns the changes."""
+    task = action.task  # loaded before the action changes, so both are written in one flush
     changes = apply_changes(action, values)
     if changes:
-        apply_changes(action.task, {k: v for k, v in values.items() if k in MIRRORED})
+        apply_changes(task, {k: v for k, v in values.items() if k in MIRRORED})
         record_event(actor, "update", "relationship_action", action.id, changes)
     return changes
 
@@ -102,14 +102,27 @@ def close_action(actor: Actor | None, action: RelationshipAction, status: str) -
         return False
     closing = {
         "status": status,
-        "completed_at": now(),
+        "completed_at": calendar.now(),
         "completed_by_id": actor.user_id if actor else None,
     }
-    changes = apply_changes(action, closing)
-    apply_changes(action.task, closing)
+    return _change_status(actor, action, closing, action_name=status)
+
+
+def reopen_action(actor: Actor | None, action: RelationshipAction) -> bool:
+    """Make a closed action (and its task) pending again; ``False`` if it already was."""
+    if action.is_pending:
+        return False
+    opening = {"status": "pending", "completed_at": None, "completed_by_id": None}
+    return _change_status(actor, action, opening, action_name="reopen")
+
+
+def _change_status(actor, action: RelationshipAction, values: dict, action_name: str) -> bool:
+    task = action.task  # loaded before the action changes, so both are written in one flush
+    changes = apply_changes(action, values)
+    apply_changes(task, values)
     db.session.flush()
-    record_event(actor, status, "relationship_action", action.id, changes)
-    record_event(actor, status, "task", action.task.id, {"status": changes["status"]})
+    record_event(actor, action_name, "relationship_action", action.id, changes)
+    record_event(actor, action_name, "task", task.id, {"status": changes["status"]})
     return True
 
 
@@ -234,8 +247,12 @@ def set_task_status(actor: Actor, task_id: int, status: Any) -> Task:
     if task.relationship_action is not None:
         close_action(actor, task.relationship_action, status)
     elif task.status != status:
-        changes = apply_changes(
-            task, {"status": status, "completed_at": now(), "completed_by_id": actor.user_id}
-        )
+        closing = {
+            "status": status,
+            "completed_at": calendar.now(),
+            "completed_by_id": actor.user_id,
+        }
+        changes = apply_changes(task, closing)
+        db.session.flush()
         record_event(actor, status, "task", task.id, changes)
     return task

@@ -87,11 +87,14 @@ def dismiss_pending(actor: Actor | None, event: LifeEvent) -> int:
     return len(pending)
 
 
-def sync_auto_action(actor: Actor | None, event: LifeEvent) -> RelationshipAction | None:
+def sync_auto_action(
+    actor: Actor | None, event: LifeEvent, *, reopen: bool = False
+) -> RelationshipAction | None:
     """Make the event's pending auto-action match the event as it is now.
 
     Creates it, moves it (new date or lead time), or dismisses it (disabled, or no occurrence
-    ahead). An occurrence that already has an action, done or not, never gets a second one.
+    ahead). An occurrence that already has an action, done or not, never gets a second one;
+    with ``reopen`` (auto-actions just switched back on) a dismissed one becomes pending again.
     """
     assignee = assignee_for(actor, event)
     today = today_in(assignee.timezone if assignee else None)
@@ -112,6 +115,8 @@ def sync_auto_action(actor: Actor | None, event: LifeEvent) -> RelationshipActio
     if existing is not None:
         for stale in pending:
             actions.close_action(actor, stale, "dismissed")
+        if reopen and existing.status == "dismissed":
+            actions.reopen_action(actor, existing)
         if existing.is_pending:
             actions.revise_action(actor, existing, wanted)
         return existing

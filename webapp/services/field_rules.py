@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from webapp.services.calendar import now, parse_calendar_day
+from webapp.services import calendar
 from webapp.services.validation import MAX_ID, clean_text, normalise_email, normalise_phone
 
 MAX_INTERESTS = 30
@@ -100,7 +100,7 @@ def calendar_day(value: object) -> tuple[int, int, int | None] | None:
     cleaned = text(value, 20)
     if cleaned is None:
         return None
-    month, day, year = parse_calendar_day(cleaned)
+    month, day, year = calendar.parse_calendar_day(cleaned)
     if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise ValueError(f"Use a year from {EARLIEST_YEAR} to {LATEST_YEAR}.")
     return month, day, year
@@ -118,4 +118,4 @@ def iso_date(value: object) -> date | None:
 
 
 def birth_year(value: object) -> int | None:
-    return whole_number(value, EARLIEST_YEAR, now().year)
+    return whole_number(value, EARLIEST_YEAR, calendar.now().year)

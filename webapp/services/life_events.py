@@ -131,7 +131,8 @@ def update_event(actor: Actor, contact_id: int, event_id: int, values: dict[str,
         db.session.flush()
         record_event(actor, "update", "life_event", event.id, changes)
         if changes.keys() & SCHEDULE_COLUMNS:
-            auto_actions.sync_auto_action(actor, event)
+            switched_on = changes.get("auto_action_enabled", {}).get("after") is True
+            auto_actions.sync_auto_action(actor, event, reopen=switched_on)
     return event
 
 
