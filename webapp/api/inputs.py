@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 
 def _field_name(location: tuple) -> str:
-    return ".".join(str(part) for part in location) or "body"
+    """``("interests", 0)`` -> ``interests.0``; the union members pydantic adds are dropped."""
+    kept = [str(part) for i, part in enumerate(location) if i == 0 or isinstance(part, int)]
+    return ".".join(kept) or "body"
 
 
 def json_body(schema: type[BaseModel]) -> dict[str, Any]:
@@ -44,7 +46,9 @@ def _raise_schema_errors(exc: ValidationError) -> None:
         if error["type"] == "extra_forbidden":
             unknown[name] = ["This field is not part of this endpoint."]
         else:
-            invalid.setdefault(name, []).append(error["msg"])
+            messages = invalid.setdefault(name, [])
+            if error["msg"] not in messages:
+                messages.append(error["msg"])
     if unknown:
         names = ", ".join(sorted(unknown))
         raise BadRequest(f"Unknown field: {names}.", fields=unknown, code="unknown_field")

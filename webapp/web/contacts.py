@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -20,10 +22,23 @@ from sqlalchemy.orm import joinedload, selectinload
 from webapp import access
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
-from webapp.models import AuditEvent, Company, Contact, ContactCompanyLink, User
+from webapp.models import (
+    AuditEvent,
+    Company,
+    Contact,
+    ContactCompanyLink,
+    LifeEvent,
+    RelationshipAction,
+    User,
+)
 from webapp.services import contacts as contact_service
+from webapp.services import profiles
+from webapp.services.action_queries import ActionFilters, actions_query
+from webapp.services.auto_actions import occurrence_of
+from webapp.services.calendar import today_in
 from webapp.services.contact_search import DEFAULT_SORT, SORTS, ContactFilters, contacts_query
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
+from webapp.services.life_events import events_query
 from webapp.services.validation import positive_int
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
@@ -32,6 +47,8 @@ from webapp.web.listing import page_number, search_text, wants_fragment
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
     from werkzeug.wrappers import Response
+
+    from webapp.access import Actor
 
 bp = Blueprint("contacts", __name__)
 
@@ -144,17 +161,70 @@ def _history(contact_id: int) -> list[AuditEvent]:
     return list(db.session.scalars(stmt))
 
 
+@dataclass(frozen=True)
+class LifeEventRow:
+    """A life event as the contact page lists it, with its next occurrence for the viewer."""
+
+    event: LifeEvent
+    next_on: date | None
+    days_away: int | None
+
+
+def life_event_rows(contact_id: int, today: date) -> list[LifeEventRow]:
+    """The contact's life events, latest date first, in one query; ``today`` is the viewer's."""
+    rows = []
+    for event in db.session.scalars(events_query(contact_id)):
+        next_on = occurrence_of(event, today)
+        rows.append(LifeEventRow(event, next_on, (next_on - today).days if next_on else None))
+    return rows
+
+
+def contact_actions(
+    actor: Actor, contact_id: int
+) -> tuple[list[RelationshipAction], list[RelationshipAction]]:
+    """The actions on the contact the actor may see: (pending, done or dismissed latest first)."""
+    stmt = actions_query(actor, ActionFilters(contact_id=contact_id)).options(
+        joinedload(RelationshipAction.completed_by)
+    )
+    pending, closed = [], []
+    for action in db.session.scalars(stmt):
+        (pending if action.is_pending else closed).append(action)
+    closed.sort(key=lambda a: (a.completed_at or a.updated_at, a.id), reverse=True)
+    return pending, closed
+
+
+def contact_page(contact_id: int, status: int = 200, **open_forms: Any) -> tuple[str, int]:
+    """The whole contact page; ``open_forms`` opens a section's form in place (with its errors).
+
+    Its relationship profile is created on first view (a write the request commits).
+    """
+    actor = signed_in_actor()
+    contact = _contact_for_page(contact_id)
+    today = today_in(actor.user.timezone)
+    pending, closed = contact_actions(actor, contact.id)
+    context = {
+        "contact": contact,
+        "history": _history(contact.id),
+        "field_labels": FIELD_LABELS,
+        "profile": profiles.profile_for(actor, contact.id),
+        "life_events": life_event_rows(contact.id, today),
+        "pending_actions": pending,
+        "closed_actions": closed,
+        "today": today,
+        "profile_form": None,
+        "event_form": None,
+        "editing_event_id": None,
+        "action_form": None,
+        **open_forms,
+    }
+    return render_template("contacts/show.html", **context), status
+
+
 @bp.get("/contacts/<int:contact_id>")
 @permission_required(access.RELATIONSHIPS_VIEW)
-def show(contact_id: int) -> str:
-    """The contact page: details, company links and recent history."""
-    contact = _contact_for_page(contact_id)
-    return render_template(
-        "contacts/show.html",
-        contact=contact,
-        history=_history(contact.id),
-        field_labels=FIELD_LABELS,
-    )
+def show(contact_id: int) -> tuple[str, int]:
+    """The contact page: details, relationship profile, life events, actions, recent history."""
+    return contact_page(contact_id)
 
 
 def _prepared_form(form: ContactForm, owner_id: int | None) -> ContactForm:
