@@ -4,12 +4,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from webapp.web import admin, api_keys, auth, companies, contacts, health, today
+from webapp.web import (
+    actions,
+    admin,
+    api_keys,
+    auth,
+    companies,
+    contact_relationships,
+    contacts,
+    health,
+    today,
+)
 
 if TYPE_CHECKING:
     from flask import Flask
 
-BLUEPRINT_MODULES = (auth, health, today, contacts, companies, admin, api_keys)
+BLUEPRINT_MODULES = (
+    auth,
+    health,
+    today,
+    contacts,
+    contact_relationships,
+    companies,
+    actions,
+    admin,
+    api_keys,
+)
 
 
 def register_web_blueprints(app: Flask) -> None:

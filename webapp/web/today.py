@@ -1,18 +1,38 @@
-"""Today: the first page after sign-in, the user's own clients and recently touched contacts."""
+"""Today: the first page after sign-in. What is due this week, whose day is coming, my clients."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+import calendar as _stdlib_calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from webapp import access
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
-from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink
+from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink, LifeEvent, User
+from webapp.services import actions as action_service
+from webapp.services.action_queries import ActionFilters, actions_query, count_actions
+from webapp.services.auto_actions import occurrence_of
+from webapp.services.calendar import today_in
+from webapp.services.life_event_types import life_event_type
+from webapp.web.listing import wants_fragment
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response
+
+    from webapp.access import Actor
 
 bp = Blueprint("today", __name__)
 
 RECENT_CONTACTS = 8
+DUE_SOON_DAYS = 7  # today and the six days after: "this week"
+DUE_SOON_SHOWN = 10
+UPCOMING_DAYS = 14  # today and the thirteen days after
 
 
 def _my_clients(user_id: int) -> list[Company]:
@@ -47,13 +67,121 @@ def _my_contact_count(user_id: int) -> int:
     return db.session.scalar(stmt) or 0
 
 
+# --- my actions due this week ---------------------------------------------------------------------
+
+
+def due_soon(actor: Actor) -> dict[str, Any]:
+    """My pending actions due by the end of this week (overdue first), and how many in all."""
+    today = today_in(actor.user.timezone)
+    filters = ActionFilters(
+        statuses=("pending",),
+        assignees=select(User.id).where(User.id == actor.user_id),
+        due_before=today + timedelta(days=DUE_SOON_DAYS - 1),
+    )
+    shown = db.session.scalars(actions_query(actor, filters).limit(DUE_SOON_SHOWN))
+    return {
+        "due_actions": list(shown),
+        "due_total": count_actions(actor, filters),
+        "today": today,
+    }
+
+
+# --- upcoming life events of my contacts ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    """A life event of one of my contacts, on the day it next happens."""
+
+    event: LifeEvent
+    occurs_on: date
+    days_away: int
+
+    @property
+    def type_label(self) -> str:
+        return life_event_type(self.event.event_type).label
+
+
+def month_days(first: date, days: int) -> set[tuple[int, int]]:
+    """The (month, day) pairs an annual event may carry to fall within ``days`` from ``first``.
+
+    29 February falls on 28 February in other years, so a 28 February off a leap year brings it.
+    """
+    pairs = set()
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        pairs.add((day.month, day.day))
+        if (day.month, day.day) == (2, 28) and not _stdlib_calendar.isleap(day.year):
+            pairs.add((2, 29))
+    return pairs
+
+
+def upcoming_events(owner_id: int, today: date) -> list[UpcomingEvent]:
+    """Life events of the owner's current contacts in the next ``UPCOMING_DAYS``, in one query.
+
+    SQL narrows to the month-days in the window; the next occurrence (one-off events, a year
+    not reached yet, 29 February) is worked out in Python.
+    """
+    on_days = [
+        and_(LifeEvent.event_month == month, LifeEvent.event_day == day)
+        for month, day in sorted(month_days(today, UPCOMING_DAYS))
+    ]
+    stmt = (
+        select(LifeEvent)
+        .join(LifeEvent.contact)
+        .where(Contact.owner_id == owner_id, Contact.archived_at.is_(None), or_(*on_days))
+        .options(contains_eager(LifeEvent.contact))
+    )
+    last = today + timedelta(days=UPCOMING_DAYS - 1)
+    rows = []
+    for event in db.session.scalars(stmt):
+        occurs_on = occurrence_of(event, today)
+        if occurs_on is not None and occurs_on <= last:
+            rows.append(UpcomingEvent(event, occurs_on, (occurs_on - today).days))
+    rows.sort(key=lambda row: (row.occurs_on, row.event.contact.full_name, row.event.id))
+    return rows
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+def _relationship_context(actor: Actor) -> dict[str, Any]:
+    """The actions and life events sections, for those who may see relationships."""
+    if not access.can(actor, access.RELATIONSHIPS_VIEW):
+        return {"shows_relationships": False}
+    context = due_soon(actor)
+    context["upcoming_events"] = upcoming_events(actor.user_id, context["today"])
+    return {"shows_relationships": True, **context}
+
+
 @bp.get("/")
 @permission_required()
 def index():
-    user = signed_in_actor().user
+    actor = signed_in_actor()
+    user = actor.user
     return render_template(
         "today/index.html",
         clients=_my_clients(user.id),
         recent_contacts=_my_recent_contacts(user.id),
         contact_count=_my_contact_count(user.id),
+        can_update=access.can(actor, access.RELATIONSHIPS_UPDATE),
+        **_relationship_context(actor),
     )
+
+
+@bp.post("/today/actions/<int:action_id>/done")
+@permission_required(access.RELATIONSHIPS_UPDATE)
+def complete_action(action_id: int) -> Response:
+    """Mark one of my actions done from Today; htmx gets the section back, updated."""
+    actor = signed_in_actor()
+    action = action_service.set_status(actor, action_id, "done")
+    notice = f"“{action.title}” marked done."
+    if not wants_fragment():
+        flash(notice, "success")
+        return redirect(url_for("today.index"), 303)
+    section = render_template(
+        "actions/_due_soon.html", notice=notice, can_update=True, **due_soon(actor)
+    )
+    response = make_response(section)
+    response.vary.add("HX-Request")
+    return response
