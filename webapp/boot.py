@@ -153,7 +153,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from webapp.web.display import local_time
+    from webapp.services.action_queries import is_overdue
+    from webapp.services.auto_actions import days_before
+    from webapp.services.life_event_types import life_event_type
+    from webapp.web import display
+    from webapp.web.forms.relationships import ACTION_TYPE_LABELS, CHANNEL_LABELS
     from webapp.web.navigation import navigation_for
 
     @app.context_processor
@@ -165,8 +169,21 @@ def register_template_helpers(app: Flask) -> None:
             "navigation": navigation_for(actor) if actor else [],
         }
 
-    app.jinja_env.filters["phone"] = format_phone
-    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals.update(
+        calendar_day=display.calendar_day,
+        channel_labels=CHANNEL_LABELS,
+        action_type_labels=ACTION_TYPE_LABELS,
+        life_event_type=life_event_type,
+        lead_days=days_before,
+        action_is_overdue=is_overdue,
+    )
+    app.jinja_env.filters.update(
+        phone=format_phone,
+        local_time=display.local_time,
+        long_date=display.long_date,
+        short_date=display.short_date,
+        days_away=display.days_away,
+    )
 
 
 def register_commands(app: Flask) -> None:

@@ -44,8 +44,6 @@ from webapp.web.forms.relationships import ACTION_TYPE_LABELS
 from webapp.web.listing import page_number, wants_fragment
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from werkzeug.wrappers import Response
 
     from webapp.access import Actor
@@ -53,12 +51,6 @@ if TYPE_CHECKING:
 bp = Blueprint("actions", __name__)
 
 CLOSED_WORDS = {"done": "marked done", "dismissed": "dismissed"}
-
-
-@bp.app_template_filter()
-def short_date(day: date | None) -> str:
-    """A due date as it reads in a table: "14 Mar 2027"."""
-    return f"{day.day} {day:%b %Y}" if day else ""
 
 
 def tab_counts(actor: Actor, tabs: tuple[str, ...]) -> dict[str, int]:

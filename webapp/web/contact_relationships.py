@@ -8,8 +8,6 @@ the ``actions-changed`` event (``HX-Trigger``), since it may create, move or dis
 
 from __future__ import annotations
 
-from calendar import month_name
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
@@ -20,19 +18,11 @@ from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import Contact, LifeEvent, RelationshipAction, User
 from webapp.services import actions as action_service
-from webapp.services import auto_actions, life_events, profiles
-from webapp.services.action_queries import is_overdue
+from webapp.services import life_events, profiles
 from webapp.services.calendar import today_in
 from webapp.services.errors import NotFound, ValidationFailed
-from webapp.services.life_event_types import life_event_type
 from webapp.web.contacts import contact_actions, contact_page, life_event_rows
-from webapp.web.forms.relationships import (
-    ACTION_TYPE_LABELS,
-    CHANNEL_LABELS,
-    ActionForm,
-    LifeEventForm,
-    ProfileForm,
-)
+from webapp.web.forms.relationships import ActionForm, LifeEventForm, ProfileForm
 from webapp.web.formtools import show_service_errors
 from webapp.web.listing import wants_fragment
 
@@ -50,46 +40,6 @@ ANCHORS = {
     "events": "life-events",
     "actions": "contact-actions",
 }
-
-
-# --- how dates and labels read on the page --------------------------------------------------------
-
-
-@bp.app_template_global()
-def calendar_day(month: int | None, day: int | None, year: int | None = None) -> str:
-    """A calendar day as people write it: "14 March", or "14 March 1985" if the year is known."""
-    if month is None or day is None:
-        return ""
-    return f"{day} {month_name[month]}" + (f" {year}" if year else "")
-
-
-@bp.app_template_filter()
-def long_date(day: date | None) -> str:
-    """A date as people write it: "14 March 2027"."""
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
-@bp.app_template_filter()
-def days_away(days: int) -> str:
-    """How far a day is from today: "today", "tomorrow", "in 12 days", "3 days ago"."""
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
-
-
-@bp.app_context_processor
-def relationship_labels() -> dict[str, Any]:
-    return {
-        "channel_labels": CHANNEL_LABELS,
-        "action_type_labels": ACTION_TYPE_LABELS,
-        "life_event_type": life_event_type,
-        "lead_days": auto_actions.days_before,
-        "action_is_overdue": is_overdue,
-    }
 
 
 # --- answering ------------------------------------------------------------------------------------

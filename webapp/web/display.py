@@ -1,8 +1,9 @@
-"""How values read on the pages: times in the viewer's own time zone."""
+"""How values read on the pages: times in the viewer's time zone, days as people write them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from calendar import month_name
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from markupsafe import Markup, escape
@@ -26,3 +27,31 @@ def local_time(moment: datetime | None, empty: str = "") -> Markup:
     local = moment.astimezone(viewer_zone())
     text = f"{local.day} {local.strftime('%b %Y, %H:%M')}"
     return Markup(f'<time datetime="{escape(moment.isoformat())}">{escape(text)}</time>')
+
+
+def calendar_day(month: int | None, day: int | None, year: int | None = None) -> str:
+    """A calendar day as people write it: "14 March", or "14 March 1985" if the year is known."""
+    if month is None or day is None:
+        return ""
+    return f"{day} {month_name[month]}" + (f" {year}" if year else "")
+
+
+def long_date(day: date | None) -> str:
+    """A date as people write it: "14 March 2027"."""
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def short_date(day: date | None) -> str:
+    """A due date as it reads in a table: "14 Mar 2027"."""
+    return f"{day.day} {day:%b %Y}" if day else ""
+
+
+def days_away(days: int) -> str:
+    """How far a day is from today: "today", "tomorrow", "in 12 days", "3 days ago"."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
