@@ -171,12 +171,16 @@ class LifeEventRow:
 
 
 def life_event_rows(contact_id: int, today: date) -> list[LifeEventRow]:
-    """The contact's life events, latest date first, in one query; ``today`` is the viewer's."""
-    rows = []
+    """The contact's life events, soonest next occurrence first, then past ones latest first.
+
+    One query; ``today`` is the viewer's.
+    """
+    upcoming, past = [], []
     for event in db.session.scalars(events_query(contact_id)):
         next_on = occurrence_of(event, today)
-        rows.append(LifeEventRow(event, next_on, (next_on - today).days if next_on else None))
-    return rows
+        row = LifeEventRow(event, next_on, (next_on - today).days if next_on else None)
+        (upcoming if next_on else past).append(row)
+    return sorted(upcoming, key=lambda row: row.next_on) + past
 
 
 def contact_actions(

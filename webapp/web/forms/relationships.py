@@ -42,7 +42,8 @@ ACTION_TYPE_LABELS = {
 }
 DAY_HELP = "YYYY-MM-DD, or MM-DD if the year is unknown."
 DAYS_FIELD = {"type": "number", "min": 0, "max": 365, "inputmode": "numeric"}
-DAY_FIELD = {"placeholder": "YYYY-MM-DD or MM-DD", "inputmode": "numeric", "maxlength": 10}
+# Not inputmode=numeric: phone keypads for numbers have no "-".
+DAY_FIELD = {"placeholder": "YYYY-MM-DD or MM-DD", "maxlength": 10, "autocomplete": "off"}
 
 
 def _text(value: str | None) -> str | None:
@@ -158,7 +159,7 @@ class LifeEventForm(FlaskForm):
         self.title.flags.required = True
         # The placeholder shows the lead time an empty box stands for.
         lead = life_event_type(self.event_type.data or "").days_before
-        self.auto_action_days_before.render_kw = {**DAYS_FIELD, "placeholder": str(lead)}
+        self.auto_action_days_before.render_kw = {**DAYS_FIELD, "placeholder": f"{lead} (default)"}
 
     @classmethod
     def blank(cls) -> LifeEventForm:
