@@ -126,6 +126,17 @@ def test_mine_lists_only_my_actions_and_squad_adds_my_squads(client, manager, ma
     assert sorted(listed_ids(client.get("/actions?tab=squad").text)) == sorted([mine.id, theirs.id])
 
 
+def test_only_tabs_with_other_people_show_whom_each_action_is_for(
+    client, manager, make_user, squads
+):
+    teammate = make_user(name="Tess Teammate", squad=squads[0])
+    add_action(manager), add_action(teammate)
+    _db.session.commit()
+    assert ">For</th>" not in client.get("/actions").text
+    squad_page = client.get("/actions?tab=squad").text
+    assert ">For</th>" in squad_page and "Tess Teammate" in squad_page
+
+
 def test_the_navigation_links_to_the_actions_page(client, login_as):
     login_as("member")
     assert 'href="/actions"' in client.get("/").text

@@ -162,6 +162,15 @@ def test_contact_page_lists_life_events_with_their_next_occurrence(client, me, r
     assert "Action due 7 days before" in text
 
 
+def test_life_events_are_listed_soonest_first_and_past_ones_last(client, me, robert):
+    add_event(me, robert, event_type="promotion", title="Made partner", event_date="2020-06-01")
+    add_event(me, robert, event_date="1980-12-24")
+    add_event(me, robert, event_type="anniversary", title="Wedding", event_date="2001-03-02")
+    html = section(client.get(f"/contacts/{robert.id}").text, "life-events")
+    order = [html.index(title) for title in ("Wedding", "Birthday", "Made partner")]
+    assert order == sorted(order)
+
+
 def test_actions_section_lists_pending_and_closed_and_highlights_overdue(client, me, robert):
     late = add_action(me, robert, "Send the proposal", due_date="2027-02-26")
     soon = add_action(me, robert, "Book lunch", due_date="2027-03-05")

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Company, Contact, LifeEvent
-from webapp.services import auto_actions, field_rules
+from webapp.models import Company, Contact, LifeEvent, RelationshipProfile
+from webapp.services import auto_actions, field_rules, profiles
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.errors import NotFound
 from webapp.services.life_event_types import LIFE_EVENT_TYPES, life_event_type
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from webapp.access import Actor
 
 MAX_DAYS_BEFORE = 365
+BIRTHDAY = "birthday"
 
 RULES = {
     "event_type": lambda v: field_rules.choice(v, LIFE_EVENT_TYPES, required=True),
@@ -98,17 +99,47 @@ def create_event(actor: Actor, contact_id: int, values: dict[str, Any]) -> LifeE
     columns = _columns(missing | values, CREATE_FIELDS)
     columns.setdefault("recurs_annually", life_event_type(columns["event_type"]).recurs_annually)
     columns.setdefault("auto_action_enabled", True)
+    event = _add(actor, contact, columns)
+    _profile_follows(actor, event)
+    return event
+
+
+def _add(actor: Actor, contact: Contact, columns: dict[str, Any]) -> LifeEvent:
+    """Insert an event, audit it, and give it its auto-action."""
     event = LifeEvent(contact=contact, created_by_id=actor.user_id, **columns)
     db.session.add(event)
     db.session.flush()
-    record_event(
-        actor,
-        "create",
-        "life_event",
-        event.id,
-        {name: {"before": None, "after": value} for name, value in columns.items()},
-    )
+    snapshot = {name: {"before": None, "after": value} for name, value in columns.items()}
+    record_event(actor, "create", "life_event", event.id, snapshot)
     auto_actions.sync_auto_action(actor, event)
+    return event
+
+
+def _profile_follows(actor: Actor, event: LifeEvent) -> None:
+    if event.event_type == BIRTHDAY and event.has_date:
+        profiles.follow_birthday_event(actor, event)
+
+
+def follow_profile_birthday(actor: Actor, profile: RelationshipProfile) -> LifeEvent:
+    """The profile's birthday changed: the contact's birthday life event follows, made if none.
+
+    Its auto-action is created or moved like any event's.
+    """
+    stmt = events_query(profile.contact_id).where(LifeEvent.event_type == BIRTHDAY)
+    event = db.session.scalars(stmt.order_by(None).order_by(LifeEvent.id)).first()
+    day = {
+        "event_month": profile.birthday_month,
+        "event_day": profile.birthday_day,
+        "event_year": profile.birthday_year,
+    }
+    if event is None:
+        columns = {"event_type": BIRTHDAY, "title": "Birthday", "recurs_annually": True} | day
+        return _add(actor, profile.contact, columns | {"auto_action_enabled": True})
+    changes = apply_changes(event, day)
+    if changes:
+        db.session.flush()
+        record_event(actor, "update", "life_event", event.id, changes)
+        auto_actions.sync_auto_action(actor, event)
     return event
 
 
@@ -133,6 +164,7 @@ def update_event(actor: Actor, contact_id: int, event_id: int, values: dict[str,
         if changes.keys() & SCHEDULE_COLUMNS:
             switched_on = changes.get("auto_action_enabled", {}).get("after") is True
             auto_actions.sync_auto_action(actor, event, reopen=switched_on)
+        _profile_follows(actor, event)
     return event
 
 

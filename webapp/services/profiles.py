@@ -10,8 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import COMMUNICATION_CHANNELS, Contact, RelationshipProfile
-from webapp.services import field_rules
+from webapp.models import COMMUNICATION_CHANNELS, Contact, LifeEvent, RelationshipProfile
+
+# A contact has one birthday: the profile's and the birthday life event's follow each other.
+# The two modules call each other's follow_* functions, which never call back.
+from webapp.services import field_rules, life_events
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.validation import FieldErrors
 
@@ -41,9 +44,10 @@ FIELD_READERS: dict[str, Callable[[Any], Any]] = {
     "birthday_year": field_rules.birth_year,
 }
 PROFILE_FIELDS = tuple(FIELD_READERS)
+BIRTHDAY_COLUMNS = {"birthday_month", "birthday_day", "birthday_year"}
 
 
-def _find(contact_id: int) -> RelationshipProfile | None:
+def find_profile(contact_id: int) -> RelationshipProfile | None:
     return db.session.scalar(
         select(RelationshipProfile).where(RelationshipProfile.contact_id == contact_id)
     )
@@ -56,7 +60,7 @@ def _create(actor: Actor, contact: Contact) -> RelationshipProfile:
         with db.session.begin_nested():
             db.session.add(profile)
     except IntegrityError:
-        return _find(contact.id)  # someone else created it a moment ago
+        return find_profile(contact.id)  # someone else created it a moment ago
     record_event(
         actor,
         "create",
@@ -72,7 +76,7 @@ def profile_for(
 ) -> RelationshipProfile:
     """The contact's profile, created on first read (reference 002)."""
     contact = access.get_or_404(actor, Contact, contact_id, permission)
-    return _find(contact.id) or _create(actor, contact)
+    return find_profile(contact.id) or _create(actor, contact)
 
 
 def _read_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -125,4 +129,21 @@ def update_profile(actor: Actor, contact_id: int, values: dict[str, Any]) -> Rel
     if changes:
         db.session.flush()
         record_event(actor, "update", "relationship_profile", profile.id, changes)
+    if changes.keys() & BIRTHDAY_COLUMNS and profile.birthday_month is not None:
+        life_events.follow_profile_birthday(actor, profile)
     return profile
+
+
+def follow_birthday_event(actor: Actor, event: LifeEvent) -> None:
+    """A birthday life event was saved with a date: the profile's birthday becomes that date."""
+    contact = event.contact
+    profile = find_profile(contact.id) or _create(actor, contact)
+    day = {
+        "birthday_month": event.event_month,
+        "birthday_day": event.event_day,
+        "birthday_year": event.event_year,
+    }
+    changes = apply_changes(profile, day)
+    if changes:
+        db.session.flush()
+        record_event(actor, "update", "relationship_profile", profile.id, changes)
