@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import access
@@ -29,6 +29,7 @@ from webapp.models import (
     ContactCompanyLink,
     LifeEvent,
     RelationshipAction,
+    RelationshipProfile,
     User,
 )
 from webapp.services import contacts as contact_service
@@ -149,11 +150,34 @@ def _contact_for_page(contact_id: int) -> Contact:
     return contact
 
 
-def _history(contact_id: int) -> list[AuditEvent]:
-    """The contact's latest audit events, with who made them."""
+def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
+    """The latest audit events of the contact and its profile, life events and visible actions.
+
+    One query; actions outside the viewer's scope stay out, as everywhere else.
+    """
+    action_ids = access.scope_actions(
+        actor,
+        select(RelationshipAction.id).where(RelationshipAction.contact_id == contact_id),
+        RelationshipAction.assigned_to_id,
+    )
+    owned_by_contact = {
+        "contact": select(Contact.id).where(Contact.id == contact_id),
+        "relationship_profile": select(RelationshipProfile.id).where(
+            RelationshipProfile.contact_id == contact_id
+        ),
+        "life_event": select(LifeEvent.id).where(LifeEvent.contact_id == contact_id),
+        "relationship_action": action_ids,
+    }
     stmt = (
         select(AuditEvent)
-        .where(AuditEvent.object_type == "contact", AuditEvent.object_id == contact_id)
+        .where(
+            or_(
+                *(
+                    (AuditEvent.object_type == kind) & AuditEvent.object_id.in_(ids)
+                    for kind, ids in owned_by_contact.items()
+                )
+            )
+        )
         .options(joinedload(AuditEvent.user), joinedload(AuditEvent.api_key))
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .limit(HISTORY_LENGTH)
@@ -208,7 +232,7 @@ def contact_page(contact_id: int, status: int = 200, **open_forms: Any) -> tuple
     pending, closed = contact_actions(actor, contact.id)
     context = {
         "contact": contact,
-        "history": _history(contact.id),
+        "history": _history(actor, contact.id),
         "field_labels": FIELD_LABELS,
         "profile": profiles.profile_for(actor, contact.id),
         "life_events": life_event_rows(contact.id, today),
