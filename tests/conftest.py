@@ -22,6 +22,14 @@ from webapp.extensions import db as _db
 from webapp.extensions import limiter
 from webapp.services.api_keys import create_api_key
 
+# Builder modules (imported later, by test modules) assert too: pytest explains their failures.
+pytest.register_assert_rewrite(
+    "tests.api.relationship_helpers",
+    "tests.unit.relationship_builders",
+    "tests.web.action_builders",
+    "tests.web.contact_page_builders",
+)
+
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",

@@ -217,3 +217,28 @@ def _is_item_of(field: str, name: str) -> bool:
 
 def ids(items: list[dict]) -> list[str]:
     return [item["id"] for item in items]
+
+
+# Life events through the API
+
+BIRTHDAY = {"event_type": "birthday", "title": "Birthday", "event_date": "1985-06-20"}
+# Today is 1 June 2025: the birthday next falls on 20 June, its card is due a week before.
+NEXT_BIRTHDAY, CARD_DUE = "2025-06-20", "2025-06-13"
+
+
+def create(api, contact, **values) -> dict:
+    """A life event (the birthday, changed by ``values``) posted by ``api``; its JSON."""
+    response = api.post(events_path(contact.id), json=BIRTHDAY | values)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["event"]
+
+
+def actions_listed(api, contact) -> list[dict]:
+    """The contact's actions as ``api`` lists them."""
+    return api.get(contact_actions_path(contact.id)).get_json()["actions"]
+
+
+def event_row(db, event: dict) -> LifeEvent | None:
+    """The stored row of a life event the API returned, or None once deleted."""
+    db.session.expire_all()
+    return db.session.get(LifeEvent, int(event["id"]))

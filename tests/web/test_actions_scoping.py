@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.web.test_actions_page import add_action, listed_ids, sign_in, stored, tab_counts
+from tests.web.action_builders import add_action, listed_ids, sign_in, stored, tab_counts
 from webapp import access
 from webapp.extensions import db as _db
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests import factories
 from tests.unit.relationship_builders import at_noon_utc, freeze_time
-from tests.web.test_actions_page import add_action, stored
+from tests.web.action_builders import add_action, stored
 from webapp.extensions import db as _db
 from webapp.models import LifeEvent, PermissionOverride
 from webapp.models.base import utcnow
