@@ -11,7 +11,6 @@ from tests.api.relationship_helpers import (
     actions_listed,
     audit_events,
     auto_actions_of,
-    client_contact,
     company,
     create,
     event_path,
@@ -38,18 +37,6 @@ def api(api_client):
 @pytest.fixture
 def manager(api_client):
     return api_client(role="manager")
-
-
-@pytest.fixture
-def firm(db):
-    return company("Analytical Engines Ltd")
-
-
-@pytest.fixture
-def contact(db, api, firm):
-    person = client_contact(api.user, company=firm)
-    _db.session.commit()
-    return person
 
 
 def stored_action(db, action_id: int) -> RelationshipAction:

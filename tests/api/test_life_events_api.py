@@ -12,7 +12,6 @@ from tests.api.relationship_helpers import (
     audit_events,
     auto_actions_of,
     client_contact,
-    company,
     create,
     error_fields,
     error_of,
@@ -43,18 +42,6 @@ def api(api_client):
 @pytest.fixture
 def manager(api_client):
     return api_client(role="manager")
-
-
-@pytest.fixture
-def firm(db):
-    return company("Analytical Engines Ltd")
-
-
-@pytest.fixture
-def contact(db, api, firm):
-    person = client_contact(api.user, company=firm)
-    _db.session.commit()
-    return person
 
 
 @pytest.fixture

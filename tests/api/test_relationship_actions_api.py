@@ -44,18 +44,6 @@ def api(api_client, squad):
     return api_client(role="member", squad=squad, name="Mary Member")
 
 
-@pytest.fixture
-def firm(db):
-    return company("Analytical Engines Ltd")
-
-
-@pytest.fixture
-def contact(db, api, firm):
-    person = client_contact(api.user, company=firm)
-    _db.session.commit()
-    return person
-
-
 def stored_action(db, action_id) -> RelationshipAction:
     db.session.expire_all()
     return db.session.get(RelationshipAction, int(action_id))

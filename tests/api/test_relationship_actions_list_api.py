@@ -35,11 +35,6 @@ def squad(db):
     return SquadFactory(name="North")
 
 
-@pytest.fixture
-def firm(db):
-    return company("Analytical Engines Ltd")
-
-
 # Lists, filters and pages
 
 
