@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import ACTION_TYPES, Company, User
+from webapp.models import ACTION_TYPES, User
 from webapp.services.action_queries import ActionFilters
 from webapp.services.validation import positive_int
 
@@ -62,12 +62,6 @@ def assignee_options(actor: Actor, tab: str) -> list[tuple[int, str]]:
     assignees = tab_assignees(actor, tab)
     if assignees is not None:
         stmt = stmt.where(User.id.in_(assignees))
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
-
-
-def company_options() -> list[tuple[int, str]]:
-    """Companies as (id, name), in one query."""
-    stmt = select(Company.id, Company.name).order_by(Company.name, Company.id)
     return [(row.id, row.name) for row in db.session.execute(stmt)]
 
 

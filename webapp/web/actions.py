@@ -34,14 +34,13 @@ from webapp.web.action_filters import (
     TAB_LABELS,
     QueueView,
     assignee_options,
-    company_options,
     read_tab,
     read_view,
     tab_assignees,
     tabs_for,
 )
 from webapp.web.forms.relationships import ACTION_TYPE_LABELS
-from webapp.web.listing import page_number, wants_fragment
+from webapp.web.listing import company_options, page_number, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response

@@ -24,7 +24,6 @@ from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import (
     AuditEvent,
-    Company,
     Contact,
     ContactCompanyLink,
     LifeEvent,
@@ -43,7 +42,7 @@ from webapp.services.life_events import events_query
 from webapp.services.validation import positive_int
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
-from webapp.web.listing import page_number, search_text, wants_fragment
+from webapp.web.listing import company_options, page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -70,12 +69,6 @@ def _owner_options(keep_id: int | None = None, active_only: bool = False) -> lis
     stmt = select(User.id, User.name).order_by(User.name, User.id)
     if active_only:
         stmt = stmt.where(User.active.is_(True) | (User.id == keep_id))
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
-
-
-def _company_options() -> list[tuple[int, str]]:
-    """Companies as (id, name), one query."""
-    stmt = select(Company.id, Company.name).order_by(Company.name, Company.id)
     return [(row.id, row.name) for row in db.session.execute(stmt)]
 
 
@@ -110,7 +103,7 @@ def _link_args(filters: ContactFilters) -> dict:
 @permission_required(access.RELATIONSHIPS_VIEW)
 def index() -> Response:
     """The contacts list: the whole page, or only the results when htmx asks."""
-    owners, companies = _owner_options(), _company_options()
+    owners, companies = _owner_options(), company_options()
     filters = _filters_from(request.args, {i for i, _ in owners}, {i for i, _ in companies})
     page = db.paginate(
         contacts_query(filters),
@@ -256,7 +249,7 @@ def show(contact_id: int) -> tuple[str, int]:
 
 
 def _prepared_form(form: ContactForm, owner_id: int | None) -> ContactForm:
-    form.set_choices(_owner_options(keep_id=owner_id, active_only=True), _company_options())
+    form.set_choices(_owner_options(keep_id=owner_id, active_only=True), company_options())
     return form
 
 

@@ -1,9 +1,12 @@
-"""Query arguments shared by the list pages: search text, page numbers, ids, htmx fragments."""
+"""Shared by the list pages: search text, page numbers, htmx fragments, filter choices."""
 
 from __future__ import annotations
 
 from flask import request
+from sqlalchemy import select
 
+from webapp.extensions import db
+from webapp.models import Company
 from webapp.services.validation import MAX_PAGE, positive_int
 
 MAX_QUERY_LENGTH = 200
@@ -22,3 +25,9 @@ def page_number() -> int:
 def wants_fragment() -> bool:
     """htmx swaps the results region; a history restore needs the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def company_options() -> list[tuple[int, str]]:
+    """Companies as (id, name) for a filter or a select, in one query."""
+    stmt = select(Company.id, Company.name).order_by(Company.name, Company.id)
+    return [(row.id, row.name) for row in db.session.execute(stmt)]
