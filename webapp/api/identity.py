@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.api import api, schemas
-from webapp.api.inputs import page_args
 from webapp.api.openapi import documented
+from webapp.api.pagination import api_page
 from webapp.api.serializers import api_key_json, user_json
-from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import User
 
@@ -37,20 +36,10 @@ def me():
 @documented("Active users, to map owners and assignees", schemas.UserList)
 def users():
     """Active users of the firm, so integrators can map owners and assignees."""
-    page, per_page = page_args(25, MAX_PER_PAGE)
     stmt = (
         select(User).where(User.active.is_(True)).options(joinedload(User.squad)).order_by(User.id)
     )
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
-    links = {"self": url_for("api.users", page=page, per_page=per_page)}
-    if result.has_next:
-        links["next"] = url_for("api.users", page=page + 1, per_page=per_page)
-    if result.has_prev:
-        links["prev"] = url_for("api.users", page=page - 1, per_page=per_page)
+    listed = api_page(stmt, "api.users", 25, MAX_PER_PAGE)
     return jsonify(
-        {
-            "data": [user_json(u) for u in result.items],
-            "meta": {"page": page, "per_page": per_page, "total": result.total},
-            "links": links,
-        }
+        {"data": [user_json(u) for u in listed.items], "meta": listed.meta, "links": listed.links}
     )

@@ -1,4 +1,4 @@
-"""Reading API input: the JSON body (checked against its schema) and page arguments."""
+"""Reading API input: the JSON body, checked against its schema."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from flask import request
 from pydantic import ValidationError
 
 from webapp.services.errors import BadRequest, ValidationFailed
-from webapp.services.validation import MAX_PAGE, positive_int
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -53,17 +52,3 @@ def _raise_schema_errors(exc: ValidationError) -> None:
         names = ", ".join(sorted(unknown))
         raise BadRequest(f"Unknown field: {names}.", fields=unknown, code="unknown_field")
     raise ValidationFailed(fields=invalid)
-
-
-def page_args(default_per_page: int, max_per_page: int) -> tuple[int, int]:
-    """``page`` and ``per_page`` from the query string; every bad one is reported as a 422."""
-    errors = {}
-    values = {}
-    limits = (("page", 1, MAX_PAGE), ("per_page", default_per_page, max_per_page))
-    for name, default, upper in limits:
-        values[name] = positive_int(request.args.get(name, str(default)), upper)
-        if values[name] is None:
-            errors[name] = [f"Use a whole number from 1 to {upper:,}."]
-    if errors:
-        raise ValidationFailed("Check the pagination parameters.", fields=errors)
-    return values["page"], values["per_page"]

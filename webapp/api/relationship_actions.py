@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
 from webapp import access
 from webapp.api import api, schemas
-from webapp.api.inputs import json_body, page_args
+from webapp.api.inputs import json_body
 from webapp.api.openapi import QueryParam, documented
+from webapp.api.pagination import api_page, query_args_but_page
 from webapp.api.serializers import action_json
-from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import ACTION_STATUSES, ACTION_TYPES, Contact
 from webapp.services import actions as action_service
@@ -76,21 +76,14 @@ def _filters(contact_id: int | None = None) -> ActionFilters:
 
 
 def _listing(endpoint: str, filters: ActionFilters, **path_args):
-    page, per_page = page_args(DEFAULT_PER_PAGE, MAX_PER_PAGE)
     stmt = actions_query(signed_in_actor(), filters)
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
-    args = {**request.args.to_dict(), **path_args, "per_page": per_page}
-    args.pop("page", None)
-    links = {"self": url_for(endpoint, **args, page=page)}
-    if result.has_next:
-        links["next"] = url_for(endpoint, **args, page=page + 1)
-    if result.has_prev:
-        links["prev"] = url_for(endpoint, **args, page=page - 1)
+    url_args = {**query_args_but_page(), **path_args}
+    listed = api_page(stmt, endpoint, DEFAULT_PER_PAGE, MAX_PER_PAGE, **url_args)
     return jsonify(
         {
-            "actions": [action_json(action) for action in result.items],
-            "meta": {"page": page, "per_page": per_page, "total": result.total},
-            "links": links,
+            "actions": [action_json(action) for action in listed.items],
+            "meta": listed.meta,
+            "links": listed.links,
         }
     )
 

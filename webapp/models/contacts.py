@@ -56,6 +56,11 @@ class Contact(TimestampMixin, db.Model):
         return self.company_links[0].company if self.company_links else None
 
     @property
+    def primary_company_id(self) -> int | None:
+        company = self.primary_company
+        return company.id if company else None
+
+    @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
 

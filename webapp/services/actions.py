@@ -100,12 +100,16 @@ def close_action(actor: Actor | None, action: RelationshipAction, status: str) -
     """Mark the action and its task ``done`` or ``dismissed``; ``False`` if it already was."""
     if action.status == status:
         return False
-    closing = {
+    return _change_status(actor, action, _closing(actor, status), action_name=status)
+
+
+def _closing(actor: Actor | None, status: str) -> dict[str, Any]:
+    """The fields a close writes, on an action and on a task alike."""
+    return {
         "status": status,
         "completed_at": calendar.now(),
         "completed_by_id": actor.user_id if actor else None,
     }
-    return _change_status(actor, action, closing, action_name=status)
 
 
 def reopen_action(actor: Actor | None, action: RelationshipAction) -> bool:
@@ -154,7 +158,7 @@ def _company_id(contact: Contact, raw: Any, errors: FieldErrors) -> int | None:
         errors.add("company_id", str(exc))
         return None
     if company_id is None:
-        return contact.primary_company.id if contact.primary_company else None
+        return contact.primary_company_id
     if db.session.get(Company, company_id) is None:
         errors.add("company_id", f"There is no company with id {company_id}.")
     return company_id
@@ -214,10 +218,17 @@ def _checked_status(status: Any) -> str:
     return status
 
 
-def set_status(actor: Actor, action_id: int, status: Any) -> RelationshipAction:
-    """Mark one action (and its task) done or dismissed. Out of scope is ``NotFound``."""
+def set_status(
+    actor: Actor, action_id: int, status: Any, *, contact_id: int | None = None
+) -> RelationshipAction:
+    """Mark one action (and its task) done or dismissed. Out of scope is ``NotFound``.
+
+    With ``contact_id``, an action of another contact is ``NotFound`` too.
+    """
     status = _checked_status(status)
     action = _visible_action(actor, action_id, access.RELATIONSHIPS_UPDATE)
+    if contact_id is not None and action.contact_id != contact_id:
+        raise NotFound(f"No relationship action with id {action_id} for contact {contact_id}.")
     close_action(actor, action, status)
     return action
 
@@ -247,12 +258,7 @@ def set_task_status(actor: Actor, task_id: int, status: Any) -> Task:
     if task.relationship_action is not None:
         close_action(actor, task.relationship_action, status)
     elif task.status != status:
-        closing = {
-            "status": status,
-            "completed_at": calendar.now(),
-            "completed_by_id": actor.user_id,
-        }
-        changes = apply_changes(task, closing)
+        changes = apply_changes(task, _closing(actor, status))
         db.session.flush()
         record_event(actor, status, "task", task.id, changes)
     return task

@@ -42,8 +42,7 @@ def company_id_for(event: LifeEvent) -> int | None:
     """The event's company, else the contact's primary company."""
     if event.company_id is not None:
         return event.company_id
-    company = event.contact.primary_company
-    return company.id if company else None
+    return event.contact.primary_company_id
 
 
 def due_on(occurrence: date, lead_days: int, today: date) -> date:

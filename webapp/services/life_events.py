@@ -143,7 +143,8 @@ def follow_profile_birthday(actor: Actor, profile: RelationshipProfile) -> LifeE
     return event
 
 
-def _event_of_contact(actor: Actor, contact_id: int, event_id: int, permission: str) -> LifeEvent:
+def event_of_contact(actor: Actor, contact_id: int, event_id: int, permission: str) -> LifeEvent:
+    """One of the contact's life events; another contact's is ``NotFound``."""
     access.get_or_404(actor, Contact, contact_id, permission)
     event = access.get_or_404(actor, LifeEvent, event_id, permission)
     if event.contact_id != contact_id:
@@ -153,7 +154,7 @@ def _event_of_contact(actor: Actor, contact_id: int, event_id: int, permission: 
 
 def update_event(actor: Actor, contact_id: int, event_id: int, values: dict[str, Any]) -> LifeEvent:
     """Change an event; a new date or lead time moves its still-pending auto-action."""
-    event = _event_of_contact(actor, contact_id, event_id, access.RELATIONSHIPS_UPDATE)
+    event = event_of_contact(actor, contact_id, event_id, access.RELATIONSHIPS_UPDATE)
     for required in ("event_type", "title"):
         if required in values and values[required] is None:
             values = {**values, required: ""}  # null cannot clear a required field
@@ -170,7 +171,7 @@ def update_event(actor: Actor, contact_id: int, event_id: int, values: dict[str,
 
 def delete_event(actor: Actor, contact_id: int, event_id: int) -> None:
     """Delete an event and dismiss its pending auto-action; done actions keep their history."""
-    event = _event_of_contact(actor, contact_id, event_id, access.RELATIONSHIPS_MANAGE)
+    event = event_of_contact(actor, contact_id, event_id, access.RELATIONSHIPS_MANAGE)
     auto_actions.dismiss_pending(actor, event)
     snapshot = {"title": {"before": event.title, "after": None}}
     record_event(actor, "delete", "life_event", event.id, snapshot)

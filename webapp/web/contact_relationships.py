@@ -16,11 +16,11 @@ from sqlalchemy import select
 from webapp import access
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
-from webapp.models import Contact, LifeEvent, RelationshipAction, User
+from webapp.models import Contact, User
 from webapp.services import actions as action_service
 from webapp.services import life_events, profiles
 from webapp.services.calendar import today_in
-from webapp.services.errors import NotFound, ValidationFailed
+from webapp.services.errors import ValidationFailed
 from webapp.web.contacts import contact_actions, contact_page, life_event_rows
 from webapp.web.forms.relationships import ActionForm, LifeEventForm, ProfileForm
 from webapp.web.formtools import show_service_errors
@@ -169,14 +169,6 @@ def _events_answer(
     )
 
 
-def _event_of(actor: Actor, contact_id: int, event_id: int) -> LifeEvent:
-    """One of this contact's life events, for its edit form."""
-    event = access.get_or_404(actor, LifeEvent, event_id, access.RELATIONSHIPS_UPDATE)
-    if event.contact_id != contact_id:
-        raise NotFound(f"No life event with id {event_id} for contact {contact_id}.")
-    return event
-
-
 @bp.get("/life-events")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def life_events_section(contact_id: int) -> Response:
@@ -219,7 +211,8 @@ def create_life_event(contact_id: int) -> Response:
 def edit_life_event(contact_id: int, event_id: int) -> Response:
     """The list with one event turned into its form."""
     actor = signed_in_actor()
-    form = LifeEventForm.for_event(_event_of(actor, contact_id, event_id))
+    event = life_events.event_of_contact(actor, contact_id, event_id, access.RELATIONSHIPS_UPDATE)
+    form = LifeEventForm.for_event(event)
     return _events_answer(
         actor,
         contact_id,
@@ -339,14 +332,6 @@ def create_action(contact_id: int) -> Response:
 def set_action_status(contact_id: int, action_id: int) -> Response:
     """Mark one of the contact's actions done or dismissed; out of the user's scope is 404."""
     actor = signed_in_actor()
-    action = access.get_scoped_or_404(
-        actor,
-        RelationshipAction,
-        action_id,
-        access.RELATIONSHIPS_UPDATE,
-        RelationshipAction.assigned_to_id,
-    )
-    if action.contact_id != contact_id:
-        raise NotFound(f"No relationship action with id {action_id} for contact {contact_id}.")
-    action_service.set_status(actor, action_id, request.form.get("status"))
+    status = request.form.get("status")
+    action_service.set_status(actor, action_id, status, contact_id=contact_id)
     return _actions_answer(actor, contact_id, access.RELATIONSHIPS_UPDATE, focus="heading")
