@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+FAKE_TWILIO_PORT ?= 5099
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test lint format migrate clean
@@ -19,11 +20,21 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-app
 
-## run: install, migrate the SQLite database under instance/, seed the demo firm once, serve on PORT
+# make run talks to the fake Twilio unless your environment names a real account.
+run: export TWILIO_ACCOUNT_SID ?= ACfake00000000000000000000000000000
+run: export TWILIO_AUTH_TOKEN ?= fake-auth-token
+run: export TWILIO_SMS_FROM ?= +15005550006
+run: export TWILIO_WHATSAPP_FROM ?= +14155238886
+run: export TWILIO_API_BASE_URL ?= http://127.0.0.1:$(FAKE_TWILIO_PORT)
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+
+## run: install, migrate the SQLite database under instance/, seed the demo firm once, serve on
+## PORT with the fake Twilio beside it on FAKE_TWILIO_PORT
 run: $(VENV)/.installed-app
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "Rapport is starting on http://127.0.0.1:$(PORT)"
+	$(FLASK) fake-twilio --port $(FAKE_TWILIO_PORT) & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: install what the tests need and run them all (TEST_DATABASE_URL selects PostgreSQL)

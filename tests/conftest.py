@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import flask_migrate
 import pytest
@@ -20,21 +21,38 @@ from tests import factories
 from webapp import access, create_app
 from webapp.extensions import db as _db
 from webapp.extensions import limiter
+from webapp.messaging.fake_twilio import FakeTwilio, RunningFake, start_in_thread
+from webapp.messaging.settings import INBOUND_PATH
 from webapp.services.api_keys import create_api_key
 
 # Builder modules (imported later, by test modules) assert too: pytest explains their failures.
 pytest.register_assert_rewrite(
+    "tests.api.message_helpers",
     "tests.api.relationship_helpers",
     "tests.unit.relationship_builders",
     "tests.web.action_builders",
     "tests.web.contact_page_builders",
 )
 
+# Twilio as the tests see it: configured, pointed at the fake Twilio (see ``fake_twilio``), and
+# never at a developer's real account. Port 9 is closed: without the fake, Twilio is unreachable.
+TWILIO_TEST_CONFIG = {
+    "TWILIO_ACCOUNT_SID": "ACtest0000000000000000000000000000",
+    "TWILIO_AUTH_TOKEN": "test-auth-token",
+    "TWILIO_SMS_FROM": "+15005550006",
+    "TWILIO_WHATSAPP_FROM": "+14155238886",
+    "TWILIO_ENABLED": True,
+    "TWILIO_API_BASE_URL": "http://127.0.0.1:9",
+    "TWILIO_TIMEOUT_SECONDS": 2.0,
+    "PUBLIC_BASE_URL": "http://localhost",
+}
+
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_STORAGE_URI": "memory://",
+    **TWILIO_TEST_CONFIG,
 }
 
 
@@ -181,6 +199,41 @@ def api_client(client, make_user):
         return ApiClient(client, created.secret, user, created.api_key)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def twilio_server() -> Iterator[RunningFake]:
+    """One fake Twilio HTTP server for the session; ``fake_twilio`` resets it for each test."""
+    fake = FakeTwilio(
+        account_sid=TWILIO_TEST_CONFIG["TWILIO_ACCOUNT_SID"],
+        auth_token=TWILIO_TEST_CONFIG["TWILIO_AUTH_TOKEN"],
+        inbound_url=TWILIO_TEST_CONFIG["PUBLIC_BASE_URL"] + INBOUND_PATH,
+    )
+    running = start_in_thread(fake)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def fake_twilio(app, client, twilio_server, monkeypatch) -> FakeTwilio:
+    """The fake Twilio, empty, with the app's Twilio client pointed at it.
+
+    Its signed webhooks (status callbacks, inbound messages) go to the test ``client``.
+    """
+    fake = twilio_server.fake
+    fake.reset()
+    monkeypatch.setitem(app.config, "TWILIO_API_BASE_URL", twilio_server.url)
+    monkeypatch.setattr(fake, "poster", _test_client_poster(client))
+    return fake
+
+
+def _test_client_poster(client):
+    def post(url: str, fields: dict, headers: dict) -> int:
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return client.post(path, data=fields, headers=headers).status_code
+
+    return post
 
 
 @contextmanager

@@ -69,11 +69,13 @@ class RecordIdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     from webapp.api import api
+    from webapp.messaging import webhooks
     from webapp.web import register_web_blueprints
 
     app.url_map.converters["int"] = RecordIdConverter
     csrf.exempt(api)  # the API checks CSRF itself for session-authenticated writes
     app.register_blueprint(api)
+    app.register_blueprint(webhooks.bp)
     register_web_blueprints(app)
 
 

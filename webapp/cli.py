@@ -1,8 +1,9 @@
-"""``flask`` commands: users, api-keys, seed-demo."""
+"""``flask`` commands: users, api-keys, seed-demo, fake-twilio."""
 
 from __future__ import annotations
 
 import secrets
+import threading
 
 import click
 from flask import Flask
@@ -102,6 +103,34 @@ def seed_demo_command(force: bool) -> None:
     click.echo(report)
 
 
+@click.command("fake-twilio")
+@click.option("--port", default=5099, show_default=True)
+@click.option("--auto-deliver/--no-auto-deliver", default=True, show_default=True)
+@click.option("--auto-reply", default="Thank you! 😊", show_default=True, help="'' for none.")
+def fake_twilio_command(port: int, auto_deliver: bool, auto_reply: str) -> None:
+    """Serve the fake Twilio for development, signing webhooks with this app's settings."""
+    from flask import current_app
+
+    from webapp.messaging.fake_twilio import FakeTwilio, start_in_thread
+    from webapp.messaging.settings import INBOUND_PATH, public_url
+
+    config = current_app.config
+    fake = FakeTwilio(
+        account_sid=config["TWILIO_ACCOUNT_SID"],
+        auth_token=config["TWILIO_AUTH_TOKEN"],
+        inbound_url=public_url(config, INBOUND_PATH),
+        auto_deliver=auto_deliver,
+        auto_reply=auto_reply or None,
+        callback_delay=1.5,
+    )
+    running = start_in_thread(fake, port=port)
+    click.echo(f"Fake Twilio on {running.url} (webhooks to {config['PUBLIC_BASE_URL']})")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        running.stop()
+
+
 def register(app: Flask) -> None:
-    for command in (users_cli, api_keys_cli, seed_demo_command):
+    for command in (users_cli, api_keys_cli, seed_demo_command, fake_twilio_command):
         app.cli.add_command(command)

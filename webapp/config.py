@@ -53,7 +53,7 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         if production:
             raise ConfigError("SECRET_KEY must be set when RAPPORT_ENV=production")
         secret_key = _persistent_secret_key(instance_path)
-    return {
+    config = {
         "RAPPORT_ENV": env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
@@ -73,5 +73,26 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         "ACTIONS_PER_PAGE": 50,
         "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID", ""),
         "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
-        "TWILIO_ENABLED": os.environ.get("TWILIO_ENABLED", "1") not in ("0", "false", "no", ""),
+        "TWILIO_ENABLED": _flag(os.environ.get("TWILIO_ENABLED", "true")),
+        "TWILIO_SMS_FROM": os.environ.get("TWILIO_SMS_FROM", ""),
+        "TWILIO_WHATSAPP_FROM": os.environ.get("TWILIO_WHATSAPP_FROM", ""),
+        # Unset in production; the fake Twilio's URL in development and tests.
+        "TWILIO_API_BASE_URL": os.environ.get("TWILIO_API_BASE_URL", ""),
+        "TWILIO_TIMEOUT_SECONDS": float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "10")),
+        # Where Twilio reaches us: callback URLs are built on it and webhook signatures checked.
+        "PUBLIC_BASE_URL": _public_base_url(production),
     }
+    if production and config["TWILIO_ACCOUNT_SID"] and not config["PUBLIC_BASE_URL"]:
+        raise ConfigError("PUBLIC_BASE_URL must be set when Twilio is configured in production")
+    return config
+
+
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() not in ("0", "false", "no", "off", "")
+
+
+def _public_base_url(production: bool) -> str:
+    url = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if url or production:
+        return url
+    return f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"

@@ -10,6 +10,7 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from webapp import access
+from webapp.demo_messages import seed_messages
 from webapp.demo_relationships import seed_relationships
 from webapp.extensions import db
 from webapp.models import CONTACT_STAGES, Company, Contact, RelationshipAction, User
@@ -186,12 +187,13 @@ def seed_demo(*, force: bool = False) -> str:
     contact_list = _seed_contacts(actor, fake, rng, people, company_list)
     seed_relationships(contact_list, rng)
     db.session.flush()
+    message_count = seed_messages(admin, rng)
     action_count = db.session.scalar(select(func.count(RelationshipAction.id)))
     return "\n".join(
         [
             f"Seeded the demo firm: {len(people)} people, {CLIENT_COUNT} clients, "
-            f"{NON_CLIENT_COUNT} other companies, {len(contact_list)} contacts "
-            f"and {action_count} relationship actions.",
+            f"{NON_CLIENT_COUNT} other companies, {len(contact_list)} contacts, "
+            f"{action_count} relationship actions and {message_count} messages.",
             demo_sign_ins(),
         ]
     )

@@ -6,7 +6,16 @@ import pytest
 
 from webapp import create_app
 
-PUBLIC_ENDPOINTS = {"static", "auth.sign_in", "health.healthz", "api.openapi_document"}
+# Twilio's webhooks have no session: a valid Twilio signature is their gate (their own tests
+# refuse every unsigned or wrongly signed request, including a signed-out visitor's).
+TWILIO_SIGNED = {"twilio_webhooks.status_callback", "twilio_webhooks.inbound"}
+PUBLIC_ENDPOINTS = {
+    "static",
+    "auth.sign_in",
+    "health.healthz",
+    "api.openapi_document",
+    *TWILIO_SIGNED,
+}
 ID_ARGUMENTS = {
     "contact_id",
     "company_id",
@@ -15,6 +24,8 @@ ID_ARGUMENTS = {
     "squad_id",
     "event_id",
     "action_id",
+    "message_id",
+    "template_id",
 }
 
 

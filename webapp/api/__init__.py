@@ -21,6 +21,12 @@ def authenticate_and_protect():
 
 
 # Routes register on ``api`` when their modules load.
-from webapp.api import identity, openapi, relationship_actions, relationships  # noqa: E402
+from webapp.api import (  # noqa: E402
+    identity,
+    messages,
+    openapi,
+    relationship_actions,
+    relationships,
+)
 
-__all__ = ["api", "identity", "openapi", "relationship_actions", "relationships"]
+__all__ = ["api", "identity", "messages", "openapi", "relationship_actions", "relationships"]

@@ -43,6 +43,7 @@ class Operation:
     status: int = 200
     body: type[BaseModel] | None = None
     query: tuple[QueryParam, ...] = field(default=())
+    errors: dict[int, str] = field(default_factory=dict)
 
 
 def documented(
@@ -52,11 +53,12 @@ def documented(
     status: int = 200,
     body: type[BaseModel] | None = None,
     query: tuple[QueryParam, ...] = (),
+    errors: dict[int, str] | None = None,
 ) -> Callable:
-    """Describe a view for the OpenAPI document."""
+    """Describe a view for the OpenAPI document; ``errors`` adds statuses of its own."""
 
     def decorator(view: Callable) -> Callable:
-        view.openapi = Operation(summary, response, status, body, query)
+        view.openapi = Operation(summary, response, status, body, query, errors or {})
         return view
 
     return decorator
@@ -87,7 +89,7 @@ def _operation(method: str, rule, operation: Operation, refs: dict) -> dict:
             "content": {"application/json": {"schema": refs[operation.response]}},
         }
     }
-    for status, description in ERROR_STATUSES.items():
+    for status, description in (ERROR_STATUSES | operation.errors).items():
         responses[str(status)] = {
             "description": description,
             "content": {"application/json": {"schema": refs[schemas.ErrorEnvelope]}},

@@ -80,6 +80,19 @@ class ActionStatusUpdate(Body):
     status: Any = Field(json_schema_extra={"enum": ["done", "dismissed"]})
 
 
+class MessageSend(Body):
+    """Checked by the service, so that every bad value is a 400 naming its field (reference 002)."""
+
+    channel: Any = Field(json_schema_extra={"type": "string", "enum": ["sms", "whatsapp", "mms"]})
+    body: Any = Field(json_schema_extra={"type": "string", "minLength": 1, "maxLength": 4096})
+    media_url: Any = Field(None, json_schema_extra={"type": "string", "format": "uri"})
+    auto_action_id: Any = Field(
+        None,
+        description="A pending action of this contact; marked done when the message is sent",
+        json_schema_extra={"type": ["string", "integer", "null"]},
+    )
+
+
 class Profile(Shape):
     id: str
     contact_id: str
@@ -142,6 +155,38 @@ class Action(Shape):
     contact_email: str | None
     company_name: str | None
     assigned_to_name: str
+
+
+class Message(Shape):
+    id: str
+    contact_id: str | None
+    channel: Literal["sms", "whatsapp", "mms"]
+    direction: Literal["outbound", "inbound"]
+    body: str
+    media_url: str | None
+    media_urls: list[str]
+    status: Literal["queued", "sent", "delivered", "read", "undelivered", "failed", "received"]
+    from_number: str | None
+    to_number: str | None
+    twilio_sid: str | None
+    error_code: str | None
+    error_message: str | None
+    sent_by_user_id: str | None
+    sent_by_name: str | None
+    auto_action_id: str | None
+    status_changed_at: str | None
+    created_at: str
+    updated_at: str
+
+
+class MessageList(Shape):
+    messages: list[Message]
+    meta: PageMeta
+    links: dict[str, str]
+
+
+class MessageResponse(Shape):
+    message: Message
 
 
 class ProfileResponse(Shape):

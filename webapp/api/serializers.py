@@ -10,7 +10,14 @@ from webapp.services.auto_actions import days_before, occurrence_of
 from webapp.services.calendar import format_calendar_day
 
 if TYPE_CHECKING:
-    from webapp.models import ApiKey, LifeEvent, RelationshipAction, RelationshipProfile, User
+    from webapp.models import (
+        ApiKey,
+        LifeEvent,
+        Message,
+        RelationshipAction,
+        RelationshipProfile,
+        User,
+    )
 
 
 def user_json(user: User) -> dict:
@@ -118,4 +125,28 @@ def action_json(action: RelationshipAction) -> dict:
         "contact_email": contact.primary_email,
         "company_name": company.name if company else None,
         "assigned_to_name": action.assigned_to.name,
+    }
+
+
+def message_json(message: Message) -> dict:
+    return {
+        "id": str(message.id),
+        "contact_id": _id(message.contact_id),
+        "channel": message.channel,
+        "direction": message.direction,
+        "body": message.body,
+        "media_url": message.media_url,
+        "media_urls": list(message.media_urls or []),
+        "status": message.status,
+        "from_number": message.from_number,
+        "to_number": message.to_number,
+        "twilio_sid": message.provider_sid,
+        "error_code": message.error_code,
+        "error_message": message.error_message,
+        "sent_by_user_id": _id(message.sent_by_id),
+        "sent_by_name": message.sent_by.name if message.sent_by else None,
+        "auto_action_id": _id(message.relationship_action_id),
+        "status_changed_at": _iso(message.status_changed_at),
+        "created_at": message.created_at.isoformat(),
+        "updated_at": message.updated_at.isoformat(),
     }

@@ -18,6 +18,14 @@ from webapp.models.contacts import (
     ContactEmail,
     ContactPhone,
 )
+from webapp.models.messages import (
+    MESSAGE_CHANNELS,
+    MESSAGE_DIRECTIONS,
+    MESSAGE_STATUSES,
+    STATUS_RANKS,
+    Message,
+    MessageTemplate,
+)
 from webapp.models.people import ROLES, PermissionOverride, Squad, User
 from webapp.models.relationships import COMMUNICATION_CHANNELS, LifeEvent, RelationshipProfile
 
@@ -28,6 +36,12 @@ __all__ = [
     "CLOSED_STATUSES",
     "COMMUNICATION_CHANNELS",
     "LifeEvent",
+    "MESSAGE_CHANNELS",
+    "MESSAGE_DIRECTIONS",
+    "MESSAGE_STATUSES",
+    "STATUS_RANKS",
+    "Message",
+    "MessageTemplate",
     "RelationshipAction",
     "RelationshipProfile",
     "Task",

@@ -63,3 +63,38 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class NotOptedIn(DomainError):
+    """The contact has not agreed to receive messages (``twilio_opt_in`` is false)."""
+
+    code = "not_opted_in"
+    status = 403
+
+
+class NoPhoneNumber(DomainError):
+    """No usable number on the contact's profile for the chosen channel."""
+
+    code = "no_phone_number"
+    status = 400
+
+
+class TwilioNotConfigured(DomainError):
+    """No Twilio credentials (or no sender number for the channel): an operator must set them."""
+
+    code = "twilio_not_configured"
+    status = 500
+
+
+class TwilioDisabled(DomainError):
+    """Sending is switched off (``TWILIO_ENABLED=false``) while the credentials stay in place."""
+
+    code = "twilio_disabled"
+    status = 503
+
+
+class ProviderFailed(DomainError):
+    """Twilio refused the message or could not be reached; the message is kept as failed."""
+
+    code = "twilio_error"
+    status = 502

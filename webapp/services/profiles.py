@@ -53,7 +53,7 @@ def find_profile(contact_id: int) -> RelationshipProfile | None:
     )
 
 
-def _create(actor: Actor, contact: Contact) -> RelationshipProfile:
+def _create(actor: Actor | None, contact: Contact) -> RelationshipProfile:
     """A new profile with the contact's phone number, safe against a concurrent first read."""
     profile = RelationshipProfile(contact_id=contact.id, phone_number=contact.primary_phone)
     try:
@@ -71,12 +71,17 @@ def _create(actor: Actor, contact: Contact) -> RelationshipProfile:
     return profile
 
 
+def profile_of(actor: Actor | None, contact: Contact) -> RelationshipProfile:
+    """The contact's profile, created (with their phone number) if they have none yet."""
+    return find_profile(contact.id) or _create(actor, contact)
+
+
 def profile_for(
     actor: Actor, contact_id: int, permission: str = access.RELATIONSHIPS_VIEW
 ) -> RelationshipProfile:
     """The contact's profile, created on first read (reference 002)."""
     contact = access.get_or_404(actor, Contact, contact_id, permission)
-    return find_profile(contact.id) or _create(actor, contact)
+    return profile_of(actor, contact)
 
 
 def _read_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -136,8 +141,7 @@ def update_profile(actor: Actor, contact_id: int, values: dict[str, Any]) -> Rel
 
 def follow_birthday_event(actor: Actor, event: LifeEvent) -> None:
     """A birthday life event was saved with a date: the profile's birthday becomes that date."""
-    contact = event.contact
-    profile = find_profile(contact.id) or _create(actor, contact)
+    profile = profile_of(actor, event.contact)
     day = {
         "birthday_month": event.event_month,
         "birthday_day": event.event_day,
