@@ -23,8 +23,10 @@ from sqlalchemy.engine import URL, make_url
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.browser.seed import PASSWORD, Seeded, seed
-from tests.conftest import make_app, migrate_fresh
+from tests.conftest import TWILIO_TEST_CONFIG, make_app, migrate_fresh
 from webapp.extensions import db
+from webapp.messaging.fake_twilio import FakeTwilio, RunningFake, start_in_thread
+from webapp.messaging.settings import INBOUND_PATH
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = "Chromium not found at /usr/bin/chromium: apt-get install -y chromium"
@@ -48,6 +50,7 @@ class LiveServer:
     url: str
     app: Flask
     seeded: Seeded
+    twilio: FakeTwilio  # delivers what the app sends and calls the app's webhooks over HTTP
 
     def has(self, endpoint: str) -> bool:
         """Whether the app registers ``endpoint`` (pages still being built are skipped)."""
@@ -162,19 +165,45 @@ def _server_database(tmp_dir: Path) -> Iterator[str]:
         _drop_database(url, name)
 
 
+@contextmanager
+def _fake_twilio() -> Iterator[RunningFake]:
+    fake = FakeTwilio(
+        account_sid=TWILIO_TEST_CONFIG["TWILIO_ACCOUNT_SID"],
+        auth_token=TWILIO_TEST_CONFIG["TWILIO_AUTH_TOKEN"],
+        callback_delay=0.3,
+    )
+    running = start_in_thread(fake)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
 @pytest.fixture(scope="session")
 def live_server(_chromium_available) -> Iterator[LiveServer]:
-    """The real app with CSRF on, migrated and seeded, served on a free port in a thread."""
-    with tempfile.TemporaryDirectory() as tmp, _server_database(Path(tmp)) as database_url:
-        app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    """The real app with CSRF on, migrated and seeded, served on a free port in a thread.
+
+    Beside it runs a fake Twilio that the app sends through; once the server is up, the fake
+    delivers each message with signed status callbacks to the server's webhooks.
+    """
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        _server_database(Path(tmp)) as database_url,
+        _fake_twilio() as twilio,
+    ):
+        app = make_app(database_url, WTF_CSRF_ENABLED=True, TWILIO_API_BASE_URL=twilio.url)
         migrate_fresh(app)
         with app.app_context():
             seeded = seed(app)
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+        url = f"http://127.0.0.1:{server.server_port}"
+        app.config["PUBLIC_BASE_URL"] = url
+        twilio.fake.inbound_url = url + INBOUND_PATH
+        twilio.fake.auto_deliver = True
         thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
         thread.start()
         try:
-            yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, seeded)
+            yield LiveServer(url, app, seeded, twilio.fake)
         finally:
             server.shutdown()
             thread.join(timeout=10)

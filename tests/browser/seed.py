@@ -15,7 +15,16 @@ from flask import Flask
 from webapp import access
 from webapp.extensions import db
 from webapp.models import Contact, User
-from webapp.services import actions, companies, contacts, life_events, profiles, users
+from webapp.services import (
+    actions,
+    companies,
+    contacts,
+    inbound_messages,
+    life_events,
+    messages,
+    profiles,
+    users,
+)
 from webapp.services.calendar import today_in
 
 PASSWORD = "browser-test-password"
@@ -49,6 +58,18 @@ class RelationshipContact:
 
 
 @dataclass(frozen=True)
+class MessagingContact:
+    """An opted-in contact with a WhatsApp conversation and a WhatsApp action to send."""
+
+    id: int
+    name: str
+    whatsapp_number: str  # E.164: replies from it reach this contact
+    last_inbound: str  # the conversation's latest message, a reply from the contact
+    action_title: str  # a pending whatsapp action of the manager's, with a drafted message
+    action_message: str
+
+
+@dataclass(frozen=True)
 class Seeded:
     """What the tests know about the live server's data."""
 
@@ -59,6 +80,7 @@ class Seeded:
     target_company: str
     contact_count: int
     relationship_contact: RelationshipContact
+    messaging_contact: MessagingContact
 
     @property
     def target_name(self) -> str:
@@ -101,6 +123,7 @@ def seed(app: Flask) -> Seeded:
     people = _create_contacts(actor, firms, owners=[manager, manager, member])
     relationship_contact = _create_relationship_contact(actor, firms[1], manager)
     mine = _create_queue(actor, people, manager, member)
+    messaging_contact = _create_messaging_contact(actor, firms[2], manager)
     db.session.commit()
     return Seeded(
         manager=Person(manager.name, manager.email, manager.timezone),
@@ -108,15 +131,16 @@ def seed(app: Flask) -> Seeded:
         target_first_name=TARGET[0],
         target_last_name=TARGET[1],
         target_company=COMPANIES[0][0],
-        contact_count=SEED_CONTACTS + 2,
+        contact_count=SEED_CONTACTS + 3,
         relationship_contact=RelationshipContact(
             id=relationship_contact.id,
             first_name=relationship_contact.first_name,
             last_name=relationship_contact.last_name,
             company=firms[1].name,
             seeded_event=WORK_ANNIVERSARY,
-            manager_pending_actions=mine + 1,  # and the work anniversary's auto-action
+            manager_pending_actions=mine + 2,  # the work anniversary's auto-action, the WhatsApp one
         ),
+        messaging_contact=messaging_contact,
     )
 
 
@@ -237,3 +261,49 @@ def _create_queue(actor, people: list[Contact], manager: User, member: User) -> 
             },
         )
     return sum(1 for *_, assignee in queue if assignee is manager)
+
+
+MESSAGING_TARGET = ("Rosalind", "Pemberton", "Finance Director", "+447911123456")
+SEED_REPLY = "Lovely to hear from you, see you on Thursday!"
+ACTION_MESSAGE = "Congratulations on the new role, Rosalind! Lunch on me next week?"
+
+
+def _create_messaging_contact(actor, firm, manager: User) -> MessagingContact:
+    """Opted in on WhatsApp, one message each way, and a WhatsApp action waiting to be sent.
+
+    The message goes out through the real send path to the fake Twilio (not yet delivering:
+    the server is not up), then its callback and the reply go through the webhook services.
+    """
+    first, last, title, number = MESSAGING_TARGET
+    contact = contacts.create_contact(
+        actor,
+        contacts.ContactInput(
+            first_name=first,
+            last_name=last,
+            title=title,
+            stage="customer",
+            owner_id=manager.id,
+            emails=[f"rosalind.pemberton@{firm.domains[0].domain}"],
+            phones=[number],
+            company_links=[contacts.CompanyLinkInput(firm.id, "Economic buyer", True)],
+        ),
+    )
+    profiles.update_profile(actor, contact.id, {"whatsapp_number": number, "twilio_opt_in": True})
+    sent = messages.send_message(
+        actor, contact.id, {"channel": "whatsapp", "body": "Are we still on for Thursday?"}
+    )
+    inbound_messages.record_status_callback(
+        {"MessageSid": sent.provider_sid, "MessageStatus": "read"}
+    )
+    inbound_messages.receive(
+        {"MessageSid": "SMseedreply0001", "From": f"whatsapp:{number}", "Body": SEED_REPLY}
+    )
+    action_title = "Congratulate Rosalind on her promotion"
+    actions.create_action(
+        actor,
+        contact.id,
+        {"title": action_title, "action_type": "whatsapp", "message_body": ACTION_MESSAGE},
+    )
+    return MessagingContact(
+        contact.id, contact.full_name, number, SEED_REPLY, action_title, ACTION_MESSAGE
+    )

@@ -10,6 +10,7 @@ Control it from Python (``FakeTwilio``) or over HTTP under ``/_fake/``.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -24,6 +25,8 @@ import requests
 from flask import Flask, jsonify, request
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+log = logging.getLogger(__name__)
 
 API = "/2010-04-01/Accounts/<account_sid>"
 WHATSAPP = "whatsapp:"
@@ -183,9 +186,17 @@ class FakeTwilio:
         return message
 
     def _later(self, work: Callable, *args) -> None:
-        timer = threading.Timer(self.callback_delay, work, args)
+        timer = threading.Timer(self.callback_delay, self._quietly, (work, *args))
         timer.daemon = True
         timer.start()
+
+    @staticmethod
+    def _quietly(work: Callable, *args) -> None:
+        """Background callbacks log a failure (the app may be stopping) instead of raising it."""
+        try:
+            work(*args)
+        except (requests.RequestException, KeyError) as exc:
+            log.warning("The fake Twilio could not call back: %s", exc)
 
     def _deliver(self, sid: str, whatsapp: bool) -> None:
         """What a handset on a good network does: sent, delivered, (read), then perhaps a reply."""
