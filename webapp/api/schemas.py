@@ -81,10 +81,14 @@ class ActionStatusUpdate(Body):
 
 
 class MessageSend(Body):
-    """Checked by the service, so that every bad value is a 400 naming its field (reference 002)."""
+    """Checked by the service, so that every bad or missing value is a 400 naming its field."""
 
-    channel: Any = Field(json_schema_extra={"type": "string", "enum": ["sms", "whatsapp", "mms"]})
-    body: Any = Field(json_schema_extra={"type": "string", "minLength": 1, "maxLength": 4096})
+    model_config = ConfigDict(json_schema_extra={"required": ["channel", "body"]})
+
+    channel: Any = Field(
+        None, json_schema_extra={"type": "string", "enum": ["sms", "whatsapp", "mms"]}
+    )
+    body: Any = Field(None, json_schema_extra={"type": "string", "minLength": 1, "maxLength": 4096})
     media_url: Any = Field(None, json_schema_extra={"type": "string", "format": "uri"})
     auto_action_id: Any = Field(
         None,

@@ -17,6 +17,7 @@ from webapp import access
 from webapp.extensions import db
 from webapp.messaging.gateway import WHATSAPP_PREFIX
 from webapp.models import Contact, ContactPhone, Message, RelationshipProfile
+from webapp.services import calendar
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.errors import Conflict, NotFound
 from webapp.services.message_status import advance_status
@@ -123,6 +124,7 @@ def receive(params: Mapping[str, str]) -> Message:
         media_urls=media,
         status="received",
         status_rank=3,
+        status_changed_at=calendar.now(),
         from_number=from_number,
         to_number=_address(params.get("To"))[1],
         provider_sid=sid or None,

@@ -28,7 +28,7 @@ from webapp.messaging.settings import (
     twilio_enabled,
 )
 from webapp.models import MESSAGE_CHANNELS, Contact, Message, RelationshipAction
-from webapp.services import field_rules
+from webapp.services import calendar, field_rules
 from webapp.services.actions import close_action
 from webapp.services.audit import record_event
 from webapp.services.errors import (
@@ -241,6 +241,7 @@ def send_message(
         media_urls=[draft.media_url] if draft.media_url else [],
         status="queued",
         status_rank=0,
+        status_changed_at=calendar.now(),
         to_number=to_number,
         from_number=from_number,
         sent_by_id=actor.user_id,
@@ -307,6 +308,7 @@ def retry_message(actor: Actor, contact_id: int, message_id: int) -> Message:
     to_number, from_number = _check_sendable(contact, message.channel)
     previous = {"status": message.status, "error_code": message.error_code}
     message.status, message.status_rank = "queued", 0
+    message.status_changed_at = calendar.now()
     message.error_code = message.error_message = None
     message.to_number, message.from_number = to_number, from_number
     record_event(actor, "retry", "message", message.id, {"previous": previous})
@@ -315,7 +317,7 @@ def retry_message(actor: Actor, contact_id: int, message_id: int) -> Message:
 
 
 def _with_people(stmt: Select) -> Select:
-    return stmt.options(joinedload(Message.sent_by), joinedload(Message.relationship_action))
+    return stmt.options(joinedload(Message.sent_by))
 
 
 def messages_query(actor: Actor, contact_id: int) -> Select:
