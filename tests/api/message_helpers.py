@@ -9,6 +9,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.api.relationship_helpers import client_contact
 from webapp.extensions import db as _db
+from webapp.messaging import fake_twilio
 from webapp.messaging.settings import INBOUND_PATH, STATUS_CALLBACK_PATH
 from webapp.models import AuditEvent, Contact, Message, RelationshipProfile
 
@@ -159,20 +160,7 @@ def inbound_fields(
     media_urls: tuple[str, ...] = (),
 ) -> dict:
     """An inbound message as Twilio posts it (``from_address`` may be ``whatsapp:+...``)."""
-    fields = {
-        "MessageSid": sid,
-        "SmsMessageSid": sid,
-        "AccountSid": ACCOUNT_SID,
-        "From": from_address,
-        "To": to_address,
-        "Body": body,
-        "NumMedia": str(len(media_urls)),
-        "ApiVersion": "2010-04-01",
-    }
-    for index, url in enumerate(media_urls):
-        fields[f"MediaUrl{index}"] = url
-        fields[f"MediaContentType{index}"] = "image/jpeg"
-    return fields
+    return fake_twilio.inbound_fields(ACCOUNT_SID, sid, from_address, to_address, body, media_urls)
 
 
 def post_status(client: FlaskClient, sid: str, status: str, error_code: str | None = None):

@@ -121,19 +121,9 @@ class FakeTwilio:
         """A contact writes to us: POST the inbound webhook. Returns (sid, the app's status)."""
         sid = "SM" + secrets.token_hex(16)
         prefix = WHATSAPP if channel == "whatsapp" else ""
-        fields = {
-            "MessageSid": sid,
-            "SmsMessageSid": sid,
-            "AccountSid": self.account_sid,
-            "From": prefix + from_number,
-            "To": prefix + to_number,
-            "Body": body,
-            "NumMedia": str(len(media_urls)),
-            "ApiVersion": "2010-04-01",
-        }
-        for index, url in enumerate(media_urls):
-            fields[f"MediaUrl{index}"] = url
-            fields[f"MediaContentType{index}"] = "image/jpeg"
+        fields = inbound_fields(
+            self.account_sid, sid, prefix + from_number, prefix + to_number, body, media_urls
+        )
         if not self.inbound_url:
             raise RuntimeError("The fake Twilio has no inbound_url to post to.")
         return sid, self.post_signed(self.inbound_url, fields)
@@ -215,6 +205,31 @@ class FakeTwilio:
 
     def app(self) -> Flask:
         return _http_api(self)
+
+
+def inbound_fields(
+    account_sid: str,
+    sid: str,
+    from_address: str,
+    to_address: str,
+    body: str,
+    media_urls: tuple[str, ...] = (),
+) -> dict:
+    """The form fields of Twilio's inbound message webhook (addresses may be ``whatsapp:+...``)."""
+    fields = {
+        "MessageSid": sid,
+        "SmsMessageSid": sid,
+        "AccountSid": account_sid,
+        "From": from_address,
+        "To": to_address,
+        "Body": body,
+        "NumMedia": str(len(media_urls)),
+        "ApiVersion": "2010-04-01",
+    }
+    for index, url in enumerate(media_urls):
+        fields[f"MediaUrl{index}"] = url
+        fields[f"MediaContentType{index}"] = "image/jpeg"
+    return fields
 
 
 def _error(status: int, code: int | None, message: str) -> dict:
