@@ -51,3 +51,100 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const message = event.detail.target.querySelector("[data-swap-focus]");
   if (message) message.focus();
 });
+
+// A session that ended meanwhile answers htmx (a poll, say) with the sign-in page: go there
+// whole rather than swap it into a section.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const answered = event.detail.xhr.responseURL;
+  if (answered && new URL(answered).pathname === "/sign-in") {
+    event.detail.shouldSwap = false;
+    window.location.reload();
+  }
+});
+
+// contact page: the Conversation section
+function within(root, selector) {
+  if (!root.querySelectorAll) return [];
+  return root.matches(selector) ? [root] : [...root.querySelectorAll(selector)];
+}
+let keptFromBottom = 0; // how far above the bottom a reader had scrolled the polled list
+document.addEventListener("htmx:beforeSwap", (event) => {
+  // A section that answers a refused or failed send with itself and the reason (a 502 from
+  // Twilio, say) marks its answer X-Rapport-Section: swap it, like a 422.
+  const xhr = event.detail.xhr;
+  if (xhr.status >= 400 && xhr.getResponseHeader("X-Rapport-Section")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+  const list = event.detail.target;
+  if (list.id === "conversation-messages") {
+    keptFromBottom = list.scrollHeight - list.scrollTop - list.clientHeight;
+  }
+});
+document.addEventListener("htmx:load", (event) => {
+  // The latest message in view, unless the reader had scrolled up to older ones.
+  within(event.detail.elt, ".conversation-messages").forEach((list) => {
+    list.scrollTop = list.scrollHeight - list.clientHeight - (keptFromBottom > 40 ? keptFromBottom : 0);
+    keptFromBottom = 0;
+  });
+  within(event.detail.elt, "[data-composer-text]").forEach(countCharacters);
+});
+
+// The composer's counter: characters, and for SMS the segments Twilio bills. GSM-7 fits 160
+// characters in one segment (153 each when split; ^{}\[~]|€ take two); any other character
+// makes the message Unicode (UCS-2): 70 in one segment, 67 each when split.
+const GSM7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡" +
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM7_EXTENDED = "^{}\\[~]|€\f";
+function smsSegments(text) {
+  let septets = 0;
+  for (const character of text) {
+    if (GSM7.includes(character)) septets += 1;
+    else if (GSM7_EXTENDED.includes(character)) septets += 2;
+    else return { unicode: true, segments: text.length <= 70 ? 1 : Math.ceil(text.length / 67) };
+  }
+  return { unicode: false, segments: septets === 0 ? 0 : septets <= 160 ? 1 : Math.ceil(septets / 153) };
+}
+const spoken = new WeakMap();
+function countCharacters(textarea, speak = false) {
+  const form = textarea.form;
+  const counter = form && form.querySelector("[data-composer-count]");
+  if (!counter) return;
+  const channel = form.querySelector('input[name="message-channel"]:checked');
+  const limit = Number(channel ? channel.dataset.limit : 1600);
+  const length = [...textarea.value].length;
+  let text = `${length} of ${limit} characters`;
+  if (channel && channel.value === "sms" && length) {
+    const sms = smsSegments(textarea.value);
+    text += ` · ${sms.segments} SMS segment${sms.segments === 1 ? "" : "s"}`;
+    if (sms.unicode) text += " (special characters: 70 per segment)";
+  }
+  counter.textContent = text;
+  counter.classList.toggle("is-over", length > limit);
+  // Screen readers hear the count once typing pauses, not at every key.
+  const live = form.querySelector("[data-composer-count-live]");
+  clearTimeout(spoken.get(textarea));
+  if (live && speak) spoken.set(textarea, setTimeout(() => { live.textContent = text; }, 1200));
+}
+document.addEventListener("input", (event) => {
+  if (event.target.matches("[data-composer-text]")) countCharacters(event.target, true);
+});
+document.addEventListener("change", (event) => {
+  if (event.target.matches('input[name="message-channel"]')) {
+    const textarea = event.target.form.querySelector("[data-composer-text]");
+    if (textarea) countCharacters(textarea, true);
+  }
+});
+// Ctrl+Enter (⌘+Enter) sends.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.matches("[data-composer-text]")) {
+    event.preventDefault();
+    event.target.form.requestSubmit();
+  }
+});
+// Opened from the queue ("Send WhatsApp": /contacts/<id>?compose_for=...#conversation), the
+// composer should take the keyboard; browsers skip autofocus when the URL has a #fragment.
+window.addEventListener("load", () => {
+  const box = document.querySelector("[data-composer-text][autofocus]");
+  if (box && (document.activeElement === document.body || !document.activeElement)) box.focus();
+});

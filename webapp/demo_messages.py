@@ -148,7 +148,7 @@ def _messaging_contacts(limit: int) -> list[tuple[Contact, RelationshipProfile]]
         .order_by(Contact.id)
         .limit(limit)
     )
-    return list(db.session.execute(stmt).tuples())
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def seed_messages(admin, rng: random.Random) -> int:

@@ -12,6 +12,8 @@ from webapp.models import (
     Contact,
     ContactCompanyLink,
     LifeEvent,
+    Message,
+    MessageTemplate,
     RelationshipAction,
     RelationshipProfile,
     Task,
@@ -52,6 +54,11 @@ def test_seed_demo_builds_the_firm_then_leaves_it_alone_until_forced(app, db):
     )
     assert db.session.scalar(generated) > 100
     assert count(db, Task.id) == count(db, RelationshipAction.id)  # every action has its task
+    conversations = select(func.count(func.distinct(Message.contact_id)))
+    assert db.session.scalar(conversations) >= 8  # opted-in contacts with a conversation
+    assert db.session.scalar(select(func.count()).where(Message.status == "failed")) == 1
+    assert db.session.scalar(select(func.count()).where(Message.contact_id.is_(None))) == 1
+    assert count(db, MessageTemplate.id) == 4
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0

@@ -75,7 +75,8 @@ class Message(TimestampMixin, db.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.is_outbound and self.status == "failed"
+        """Twilio refused it, or the carrier could not deliver it: it may be sent again."""
+        return self.is_outbound and self.status in ("failed", "undelivered")
 
 
 class MessageTemplate(TimestampMixin, db.Model):

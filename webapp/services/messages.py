@@ -298,13 +298,13 @@ def _deliver(actor: Actor, message: Message) -> Message:
 
 
 def retry_message(actor: Actor, contact_id: int, message_id: int) -> Message:
-    """Send a failed outbound message again, to the contact's current number."""
+    """Send a failed or undelivered outbound message again, to the contact's current number."""
     contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
     message = db.session.get(Message, message_id)
     if message is None or message.contact_id != contact.id:
         raise NotFound(f"No message with id {message_id} for contact {contact_id}.")
     if not message.can_retry:
-        raise Conflict("Only a failed message can be sent again.", code="not_failed")
+        raise Conflict("Only a failed or undelivered message can be sent again.", code="not_failed")
     to_number, from_number = _check_sendable(contact, message.channel)
     previous = {"status": message.status, "error_code": message.error_code}
     message.status, message.status_rank = "queued", 0

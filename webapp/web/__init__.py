@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 from webapp.web import (
     actions,
     admin,
+    admin_messages,
     api_keys,
     auth,
     companies,
+    contact_messages,
     contact_relationships,
     contacts,
     health,
@@ -25,9 +27,11 @@ BLUEPRINT_MODULES = (
     today,
     contacts,
     contact_relationships,
+    contact_messages,
     companies,
     actions,
     admin,
+    admin_messages,
     api_keys,
 )
 

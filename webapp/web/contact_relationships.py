@@ -59,7 +59,7 @@ def _answer(
     if wants_fragment():
         response = make_response(render_template(template, **context), status)
         if trigger:
-            _add_trigger(response, trigger)
+            add_trigger(response, trigger)
     elif open_form is not None:
         response = make_response(contact_page(contact_id, status, **open_form))
     else:
@@ -69,7 +69,7 @@ def _answer(
     return response
 
 
-def _add_trigger(response: Response, event: str) -> None:
+def add_trigger(response: Response, event: str) -> None:
     """Add to ``HX-Trigger`` rather than overwrite it."""
     existing = response.headers.get("HX-Trigger")
     response.headers["HX-Trigger"] = f"{existing}, {event}" if existing else event

@@ -27,6 +27,7 @@ from webapp.models import (
     Contact,
     ContactCompanyLink,
     LifeEvent,
+    Message,
     RelationshipAction,
     RelationshipProfile,
     User,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 bp = Blueprint("contacts", __name__)
 
 HISTORY_LENGTH = 10
+MESSAGE_HISTORY_ACTIONS = ("create", "receive", "failed", "retry")
 FIELD_LABELS = {
     "first_name": "first name",
     "last_name": "last name",
@@ -161,6 +163,12 @@ def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
         "life_event": select(LifeEvent.id).where(LifeEvent.contact_id == contact_id),
         "relationship_action": action_ids,
     }
+    # Of a message's events, those a person notices; delivery callbacks would crowd out the rest.
+    message_events = (
+        (AuditEvent.object_type == "message")
+        & AuditEvent.action.in_(MESSAGE_HISTORY_ACTIONS)
+        & AuditEvent.object_id.in_(select(Message.id).where(Message.contact_id == contact_id))
+    )
     stmt = (
         select(AuditEvent)
         .where(
@@ -168,7 +176,8 @@ def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
                 *(
                     (AuditEvent.object_type == kind) & AuditEvent.object_id.in_(ids)
                     for kind, ids in owned_by_contact.items()
-                )
+                ),
+                message_events,
             )
         )
         .options(joinedload(AuditEvent.user), joinedload(AuditEvent.api_key))
