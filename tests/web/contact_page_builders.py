@@ -65,3 +65,12 @@ def auto_action_of(event) -> RelationshipAction:
     _db.session.expire_all()
     stmt = select(RelationshipAction).where(RelationshipAction.life_event_id == event.id)
     return _db.session.scalars(stmt).one()
+
+
+def queries_for(client, count_queries, path: str, **kwargs) -> int:
+    """How many SQL statements one request for ``path`` runs (after a warm-up request)."""
+    client.get(path, **kwargs)
+    with count_queries() as statements:
+        response = client.get(path, **kwargs)
+    assert response.status_code == 200
+    return len(statements)

@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories
 from tests.unit.relationship_builders import at_noon_utc, freeze_time
+from tests.web.contact_page_builders import queries_for
 from webapp.extensions import db as _db
 from webapp.models import (
     ACTION_TYPES,
@@ -61,15 +62,6 @@ def add_actions(count: int, assignees: list, companies: list, start: int = 0) ->
         rows += [contact, action, event]
     _db.session.add_all(rows)
     _db.session.flush()
-
-
-def queries_for(client, count_queries, path: str, **kwargs) -> int:
-    """How many SQL statements one request for ``path`` runs (after a warm-up request)."""
-    client.get(path, **kwargs)
-    with count_queries() as statements:
-        response = client.get(path, **kwargs)
-    assert response.status_code == 200
-    return len(statements)
 
 
 @pytest.fixture(autouse=True)

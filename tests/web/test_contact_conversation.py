@@ -8,7 +8,7 @@ import pytest
 
 from tests import factories
 from tests.api.message_helpers import opted_in_contact
-from tests.web.contact_page_builders import HTMX, section, visible_text
+from tests.web.contact_page_builders import HTMX, queries_for, section, visible_text
 from tests.web.conversation_builders import (
     CONTACT_NUMBER,
     add_message,
@@ -237,14 +237,6 @@ def add_conversation(contact, count: int, start: int = 0) -> None:
         add_message(contact, f"Ours {n}", sent_by=author, status="delivered", commit=False)
         add_message(contact, f"Theirs {n}", direction="inbound", commit=False)
     _db.session.commit()
-
-
-def queries_for(client, count_queries, path: str, **kwargs) -> int:
-    client.get(path, **kwargs)
-    with count_queries() as statements:
-        response = client.get(path, **kwargs)
-    assert response.status_code == 200
-    return len(statements)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests import factories
+from tests.web.contact_page_builders import queries_for
 from webapp import access
 from webapp.extensions import db as _db
 from webapp.services import actions as action_service
@@ -62,15 +63,6 @@ def add_events_and_actions(world, count: int, start: int = 0) -> None:
             closer = access.actor_for_user(world["make_user"]("executive", name=f"Closer {n}"))
             action_service.set_status(closer, action.id, "done" if n % 4 == 1 else "dismissed")
     _db.session.commit()
-
-
-def queries_for(client, count_queries, path: str, **kwargs) -> int:
-    """How many SQL statements one request for ``path`` runs (after a warm-up request)."""
-    client.get(path, **kwargs)
-    with count_queries() as statements:
-        response = client.get(path, **kwargs)
-    assert response.status_code == 200
-    return len(statements)
 
 
 @pytest.mark.parametrize(
