@@ -182,6 +182,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         phone=format_phone,
         local_time=display.local_time,
+        message_time=display.message_time,
         long_date=display.long_date,
         short_date=display.short_date,
         days_away=display.days_away,

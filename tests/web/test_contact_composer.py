@@ -10,7 +10,7 @@ from tests.api.message_helpers import opted_in_contact
 from tests.api.relationship_helpers import action_for
 from tests.records import reload
 from tests.web.contact_page_builders import HTMX, control, field_error, section, visible_text
-from tests.web.conversation_builders import CONTACT_NUMBER, bubble, messages_of
+from tests.web.conversation_builders import CONTACT_NUMBER, add_message, bubble, messages_of
 from webapp.extensions import db as _db
 from webapp.messaging.fake_twilio import Failure
 
@@ -81,7 +81,14 @@ def test_composer_offers_the_channels_the_contact_receives_and_twilio_sends_on(
     contact = opted_in_contact(me, **numbers)
     html = composer_of(client, contact)
     assert offered_channels(html) == offered
-    assert checked_channel(html) == offered[0]
+    assert checked_channel(html) == ("whatsapp" if "whatsapp" in offered else offered[0])
+
+
+@pytest.mark.parametrize("channel", ["sms", "whatsapp"])
+def test_composer_starts_on_the_channel_the_conversation_is_on(client, me, channel):
+    contact = opted_in_contact(me, phone=CONTACT_NUMBER)
+    add_message(contact, "Hello again", direction="inbound", channel=channel)
+    assert checked_channel(composer_of(client, contact)) == channel
 
 
 @pytest.mark.parametrize(

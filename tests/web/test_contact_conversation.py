@@ -51,18 +51,33 @@ def version_in(html: str) -> str:
 # --- what the section shows -----------------------------------------------------------------------
 
 
-def test_inbound_messages_sit_left_and_outbound_right_with_channel_author_and_time(client, me, ada):
+def test_inbound_messages_sit_left_and_outbound_right_with_channel_author_and_time(
+    client, me, ada, make_user
+):
     theirs = add_message(ada, "Thanks for the flowers!", direction="inbound", channel="whatsapp")
     ours = add_message(ada, "Happy birthday, Ada", sent_by=me, status="delivered")
+    colleague = make_user("member", name="Cleo Colleague")
+    _db.session.commit()
+    colleagues = add_message(ada, "Enjoy the day!", sent_by=colleague, status="delivered")
     html = conversation_html(client, ada)
     assert bubble_side(html, theirs.id) == "message-in"
     assert bubble_side(html, ours.id) == "message-out"
     assert "From Ada: Thanks for the flowers! WhatsApp" in visible_text(bubble(html, theirs.id))
-    assert "Sent by Mia Member: Happy birthday, Ada SMS Mia Member" in visible_text(
-        bubble(html, ours.id)
+    # My own messages need no name on them; a colleague's show who sent them.
+    assert "Sent by Mia Member: Happy birthday, Ada SMS 00:00" in visible_text(
+        bubble(html, ours.id).replace(ours_time(html, ours), "00:00")
     )
-    assert f'<time datetime="{ours.created_at.isoformat()}">' in bubble(html, ours.id)
-    assert shown_message_ids(html) == [theirs.id, ours.id]
+    assert "SMS Cleo Colleague" in visible_text(bubble(html, colleagues.id))
+    assert f'<time datetime="{ours.created_at.isoformat()}"' in bubble(html, ours.id)
+    assert shown_message_ids(html) == [theirs.id, ours.id, colleagues.id]
+
+
+def ours_time(html: str, message) -> str:
+    """The time shown on a message sent a moment ago: hours and minutes, nothing more
+    (or "Yesterday" too, when the clock struck midnight in between)."""
+    shown = re.search(r"<time [^>]*>([^<]+)</time>", bubble(html, message.id)).group(1)
+    assert re.fullmatch(r"(Yesterday )?\d\d:\d\d", shown)
+    return shown
 
 
 @pytest.mark.parametrize(
@@ -157,6 +172,11 @@ def test_an_inbound_message_appears_at_the_next_poll_and_is_announced(client, me
     assert "Lunch on Tuesday?" in bubble(response.text, reply.id)
     assert "New message from Ada: Lunch on Tuesday?" in visible_text(response.text)
     assert 'hx-swap-oob="innerHTML"' in response.text
+    # The heading's message count follows, out of band.
+    count = re.search(
+        r'<span id="conversation-count"[^>]*hx-swap-oob="true"[^>]*>(\d+)<', response.text
+    )
+    assert count.group(1) == "2"
     assert version_in(response.text) != version
     assert poll(client, ada, version_in(response.text)).status_code == 204
 

@@ -155,6 +155,7 @@ def _composer(
     contact: Contact,
     form: MessageForm | None = None,
     action: RelationshipAction | None = None,
+    last_channel: str | None = None,
 ) -> Composer | None:
     """The composer, offering the channels the contact receives and Twilio can send on."""
     if not _may_send(actor, contact):
@@ -169,7 +170,7 @@ def _composer(
     if not channels:
         return Composer(None, _why_blocked(profile), action, [])
     form = form if form is not None else MessageForm.blank(action)
-    form.offer(channels, profile, action)
+    form.offer(channels, profile, action, last_channel)
     form.stamp()
     return Composer(form, None, action, message_templates.list_templates())
 
@@ -179,11 +180,15 @@ def build_conversation(actor: Actor, contact: Contact, **shown: Any) -> Conversa
 
     ``shown`` may hold ``form`` or ``action`` (for the composer), ``alert`` and ``focus``.
     """
-    composer = _composer(actor, contact, shown.pop("form", None), shown.pop("action", None))
+    listed = messages.conversation(actor, contact.id, CONVERSATION_LENGTH)
+    last_channel = listed[-1].channel if listed else None
+    composer = _composer(
+        actor, contact, shown.pop("form", None), shown.pop("action", None), last_channel
+    )
     version, total = conversation_version(contact.id)
     return Conversation(
         contact=contact,
-        messages=messages.conversation(actor, contact.id, CONVERSATION_LENGTH),
+        messages=listed,
         version=version,
         total=total,
         composer=composer,

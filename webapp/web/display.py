@@ -29,6 +29,29 @@ def local_time(moment: datetime | None, empty: str = "") -> Markup:
     return Markup(f'<time datetime="{escape(moment.isoformat())}">{escape(text)}</time>')
 
 
+def message_time(moment: datetime | None) -> Markup:
+    """A message's time, as short as it can be: "14:05", "Yesterday 14:05", "Mon 14:05",
+    "23 Nov, 14:05", or with the year when it is not this one. The full date is its title."""
+    if moment is None:
+        return Markup("")
+    local = moment.astimezone(viewer_zone())
+    days_ago = (datetime.now(local.tzinfo).date() - local.date()).days
+    clock = local.strftime("%H:%M")
+    if days_ago == 0:
+        text = clock
+    elif days_ago == 1:
+        text = f"Yesterday {clock}"
+    elif 1 < days_ago < 7:
+        text = f"{local.strftime('%a')} {clock}"
+    elif local.year == datetime.now(local.tzinfo).year:
+        text = f"{local.day} {local.strftime('%b')}, {clock}"
+    else:
+        text = f"{local.day} {local.strftime('%b %Y')}, {clock}"
+    full = f"{local.day} {local.strftime('%B %Y, %H:%M')}"
+    stamp = escape(moment.isoformat())
+    return Markup(f'<time datetime="{stamp}" title="{escape(full)}">{escape(text)}</time>')
+
+
 def calendar_day(month: int | None, day: int | None, year: int | None = None) -> str:
     """A calendar day as people write it: "14 March", or "14 March 1985" if the year is known."""
     if month is None or day is None:

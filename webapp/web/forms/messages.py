@@ -60,13 +60,17 @@ class MessageForm(FlaskForm):
         channels: tuple[str, ...],
         profile: RelationshipProfile | None,
         action: RelationshipAction | None,
+        last_channel: str | None = None,
     ) -> None:
-        """Offer ``channels``; keep a valid choice, else the action's, the contact's, the first."""
+        """Offer ``channels``; keep a valid choice, else the action's, the conversation's last,
+        the contact's preference, WhatsApp, the first."""
         self.channel.choices = [SelectChoice(c, CHANNEL_NAMES.get(c, c)) for c in channels]
         preferred = (
             self.channel.data,
             action.action_type if action is not None else None,
+            last_channel,
             profile.communication_preference if profile is not None else None,
+            "whatsapp",
         )
         self.channel.data = next((c for c in preferred if c in channels), channels[0])
 
