@@ -138,7 +138,8 @@ def seed(app: Flask) -> Seeded:
             last_name=relationship_contact.last_name,
             company=firms[1].name,
             seeded_event=WORK_ANNIVERSARY,
-            manager_pending_actions=mine + 2,  # the work anniversary's auto-action, the WhatsApp one
+            # Mine: the queue's, the anniversary's auto-action and the WhatsApp action.
+            manager_pending_actions=mine + 2,
         ),
         messaging_contact=messaging_contact,
     )
