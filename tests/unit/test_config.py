@@ -8,7 +8,17 @@ import pytest
 
 from webapp.config import ConfigError, load_config
 
-SETTINGS = ("RAPPORT_ENV", "SECRET_KEY", "DATABASE_URL", "PORT", "SIGN_IN_RATE_LIMIT")
+SETTINGS = (
+    "RAPPORT_ENV",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "PORT",
+    "SIGN_IN_RATE_LIMIT",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_ENABLED",
+    "PUBLIC_BASE_URL",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +100,26 @@ def test_an_unknown_environment_name_is_refused(monkeypatch, tmp_path):
     monkeypatch.setenv("RAPPORT_ENV", "prod")
     with pytest.raises(ConfigError, match="RAPPORT_ENV"):
         load_config(tmp_path)
+
+
+def test_twilio_is_not_configured_and_enabled_by_default(tmp_path):
+    config = load_config(tmp_path)
+    assert (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"]) == ("", "")
+    assert config["TWILIO_ENABLED"] is True
+    assert config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+
+
+@pytest.mark.parametrize(("given", "enabled"), [("false", False), ("0", False), ("true", True)])
+def test_twilio_can_be_switched_off_keeping_its_credentials(monkeypatch, tmp_path, given, enabled):
+    monkeypatch.setenv("TWILIO_ENABLED", given)
+    assert load_config(tmp_path)["TWILIO_ENABLED"] is enabled
+
+
+def test_production_with_twilio_needs_the_public_base_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("RAPPORT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC123")
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        load_config(tmp_path)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://rapport.example.com/")
+    assert load_config(tmp_path)["PUBLIC_BASE_URL"] == "https://rapport.example.com"
