@@ -48,11 +48,8 @@ def _choices(name: str, allowed: tuple[str, ...], errors: FieldErrors) -> tuple[
 
 
 def _read(name: str, rule, errors: FieldErrors):
-    try:
-        return rule(request.args.get(name))
-    except ValueError as exc:
-        errors.add(name, str(exc))
-        return None
+    """A query argument read by its rule; a refused one is noted in ``errors``."""
+    return errors.read(name, rule, request.args.get(name))
 
 
 def _filters(contact_id: int | None = None) -> ActionFilters:

@@ -132,11 +132,7 @@ def _change_status(actor, action: RelationshipAction, values: dict, action_name:
 
 def _assignee(actor: Actor, raw: Any, errors: FieldErrors) -> User:
     """Whom the action is for: the caller by default, or someone whose queue they see."""
-    try:
-        user_id = field_rules.record_id(raw)
-    except ValueError as exc:
-        errors.add("assigned_to_user_id", str(exc))
-        return actor.user
+    user_id = errors.read("assigned_to_user_id", field_rules.record_id, raw)
     if user_id is None:
         return actor.user
     user = db.session.get(User, user_id)
@@ -152,11 +148,7 @@ def _assignee(actor: Actor, raw: Any, errors: FieldErrors) -> User:
 
 def _company_id(contact: Contact, raw: Any, errors: FieldErrors) -> int | None:
     """The given company (which must exist), else the contact's primary company."""
-    try:
-        company_id = field_rules.record_id(raw)
-    except ValueError as exc:
-        errors.add("company_id", str(exc))
-        return None
+    company_id = errors.read("company_id", field_rules.record_id, raw)
     if company_id is None:
         return contact.primary_company_id
     if db.session.get(Company, company_id) is None:
@@ -180,12 +172,9 @@ def create_action(actor: Actor, contact_id: int, values: dict[str, Any]) -> Rela
     errors = FieldErrors()
     for name in values.keys() - set(CREATE_FIELDS):
         errors.add(name, "This is not a relationship action field.")
-    cleaned = {}
-    for name, rule in CREATE_RULES.items():
-        try:
-            cleaned[name] = rule(values.get(name))
-        except ValueError as exc:
-            errors.add(name, str(exc))
+    cleaned = {
+        name: errors.read(name, rule, values.get(name)) for name, rule in CREATE_RULES.items()
+    }
     assignee = _assignee(actor, values.get("assigned_to_user_id"), errors)
     company_id = _company_id(contact, values.get("company_id"), errors)
     errors.raise_if_any()

@@ -75,11 +75,7 @@ def _columns(values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]
         if name not in allowed:
             errors.add(name, "This is not a field you can set here.")
             continue
-        try:
-            value = RULES[name](raw)
-        except ValueError as exc:
-            errors.add(name, str(exc))
-            continue
+        value = errors.read(name, RULES[name], raw)
         if name == "event_date":
             month, day, year = value or (None, None, None)
             columns |= {"event_month": month, "event_day": day, "event_year": year}

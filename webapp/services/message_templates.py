@@ -60,12 +60,7 @@ RULES = {"name": lambda v: field_rules.required_text(v, MAX_NAME), "body": _temp
 
 def _read(values: dict[str, Any]) -> dict[str, Any]:
     errors = FieldErrors()
-    cleaned = {}
-    for name, rule in RULES.items():
-        try:
-            cleaned[name] = rule(values.get(name))
-        except ValueError as exc:
-            errors.add(name, str(exc))
+    cleaned = {name: errors.read(name, rule, values.get(name)) for name, rule in RULES.items()}
     errors.raise_if_any()
     return cleaned
 

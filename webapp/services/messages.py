@@ -116,10 +116,7 @@ def read_draft(values: dict[str, Any]) -> Draft:
     if channel == "mms" or media not in (None, ""):
         readers["media_url"] = _media_url
     for name, reader in readers.items():
-        try:
-            checked[name] = reader(values.get(name))
-        except ValueError as exc:
-            errors.add(name, str(exc))
+        checked[name] = errors.read(name, reader, values.get(name))
     if channel not in (None, "mms") and media not in (None, ""):
         errors.add("media_url", "Only MMS messages carry media; choose the mms channel.")
     if errors.fields:

@@ -93,10 +93,7 @@ def _read_fields(values: dict[str, Any]) -> dict[str, Any]:
         if reader is None:
             errors.add(name, "This is not a profile field.")
             continue
-        try:
-            cleaned[name] = reader(raw)
-        except ValueError as exc:
-            errors.add(name, str(exc))
+        cleaned[name] = errors.read(name, reader, raw)
     errors.raise_if_any()
     return cleaned
 

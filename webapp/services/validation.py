@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -23,6 +25,14 @@ class FieldErrors:
 
     def add(self, field: str, message: str) -> None:
         self.fields.setdefault(field, []).append(message)
+
+    def read(self, name: str, rule: Callable[[Any], Any], value: Any) -> Any:
+        """``rule(value)``; if the rule refuses it (``ValueError``), note why and give ``None``."""
+        try:
+            return rule(value)
+        except ValueError as exc:
+            self.add(name, str(exc))
+            return None
 
     def raise_if_any(self) -> None:
         if self.fields:
