@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.web.contact_page_builders import queries_for
 from webapp import access
 from webapp.extensions import db as _db
 from webapp.models import Contact, ContactCompanyLink, ContactEmail, ContactPhone
@@ -32,15 +33,6 @@ def add_contacts(count: int, owners: list, companies: list, start: int = 0) -> l
     _db.session.add_all(contacts)
     _db.session.flush()
     return contacts
-
-
-def queries_for(client, count_queries, path: str, **kwargs) -> int:
-    """How many SQL statements one request for ``path`` runs (after a warm-up request)."""
-    client.get(path, **kwargs)
-    with count_queries() as statements:
-        response = client.get(path, **kwargs)
-    assert response.status_code == 200
-    return len(statements)
 
 
 @pytest.fixture
