@@ -37,7 +37,6 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('media_urls', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('status_rank', sa.SmallInteger(), nullable=False),
     sa.Column('from_number', sa.String(length=40), nullable=True),
     sa.Column('to_number', sa.String(length=40), nullable=True),
     sa.Column('provider_sid', sa.String(length=64), nullable=True),

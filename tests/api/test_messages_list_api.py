@@ -55,7 +55,6 @@ def add_messages(contact, how_many: int, senders=(), actions=(), after: int = 0)
                 direction="outbound" if outbound else "inbound",
                 body=f"Message {after + i}",
                 status="delivered" if outbound else "received",
-                status_rank=2 if outbound else 3,
                 from_number=SMS_FROM if outbound else ADA_MOBILE,
                 to_number=ADA_MOBILE if outbound else SMS_FROM,
                 sent_by_id=senders[turn % len(senders)].id if outbound and senders else None,

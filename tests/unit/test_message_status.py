@@ -26,7 +26,6 @@ def message(db) -> Message:
         direction="outbound",
         body="Happy birthday!",
         status="queued",
-        status_rank=0,
         to_number="+447911123456",
         from_number="+15005550006",
         provider_sid="SM" + "0" * 32,
@@ -115,7 +114,7 @@ def test_a_step_backwards_keeps_the_recorded_error(db, message):
 def test_the_database_row_decides_not_a_stale_copy_in_memory(db, message):
     """A concurrent request moved the row on; this request's copy still says queued."""
     db.session.execute(
-        update(Message).where(Message.id == message.id).values(status="delivered", status_rank=2),
+        update(Message).where(Message.id == message.id).values(status="delivered"),
         execution_options={"synchronize_session": False},
     )
     assert message.status == "queued"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from webapp.extensions import db as _db
-from webapp.models import STATUS_RANKS, Message
+from webapp.models import Message
 
 if TYPE_CHECKING:
     from webapp.models import Contact, User
@@ -39,7 +39,6 @@ def add_message(
         body=body,
         media_urls=list(media_urls),
         status=status,
-        status_rank=STATUS_RANKS[status],
         from_number=ours if direction == "outbound" else theirs,
         to_number=theirs if direction == "outbound" else ours,
         sent_by_id=sent_by.id if sent_by else None,

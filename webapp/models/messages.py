@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, case
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -48,7 +49,6 @@ class Message(TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     media_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20))
-    status_rank: Mapped[int] = mapped_column(SmallInteger, default=0)
     from_number: Mapped[str | None] = mapped_column(String(40))  # E.164
     to_number: Mapped[str | None] = mapped_column(String(40))  # E.164
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -64,6 +64,16 @@ class Message(TimestampMixin, db.Model):
     contact: Mapped[Contact | None] = relationship()
     sent_by: Mapped[User | None] = relationship()
     relationship_action: Mapped[RelationshipAction | None] = relationship()
+
+    @hybrid_property
+    def status_rank(self) -> int:
+        """How far along the status is (``STATUS_RANKS``), in Python and in SQL alike."""
+        return STATUS_RANKS[self.status]
+
+    @status_rank.inplace.expression
+    @classmethod
+    def _status_rank_expression(cls) -> ColumnElement[int]:
+        return case(STATUS_RANKS, value=cls.status, else_=0)
 
     @property
     def is_outbound(self) -> bool:

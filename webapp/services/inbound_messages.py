@@ -123,7 +123,6 @@ def receive(params: Mapping[str, str]) -> Message:
         body=(params.get("Body") or "")[:5000],
         media_urls=media,
         status="received",
-        status_rank=3,
         status_changed_at=calendar.now(),
         from_number=from_number,
         to_number=_address(params.get("To"))[1],

@@ -47,7 +47,7 @@ def advance_status(
     if status is None:
         return False
     rank = STATUS_RANKS[status]
-    values = {"status": status, "status_rank": rank, "status_changed_at": calendar.now()}
+    values = {"status": status, "status_changed_at": calendar.now()}
     if error_code or status in ("failed", "undelivered"):
         values |= {"error_code": error_code, "error_message": error_message}
     result = db.session.execute(

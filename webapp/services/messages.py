@@ -237,7 +237,6 @@ def send_message(
         body=draft.body,
         media_urls=[draft.media_url] if draft.media_url else [],
         status="queued",
-        status_rank=0,
         status_changed_at=calendar.now(),
         to_number=to_number,
         from_number=from_number,
@@ -304,7 +303,7 @@ def retry_message(actor: Actor, contact_id: int, message_id: int) -> Message:
         raise Conflict("Only a failed or undelivered message can be sent again.", code="not_failed")
     to_number, from_number = _check_sendable(contact, message.channel)
     previous = {"status": message.status, "error_code": message.error_code}
-    message.status, message.status_rank = "queued", 0
+    message.status = "queued"
     message.status_changed_at = calendar.now()
     message.error_code = message.error_message = None
     message.to_number, message.from_number = to_number, from_number
