@@ -312,15 +312,15 @@ def retry_message(actor: Actor, contact_id: int, message_id: int) -> Message:
     return _deliver(actor, message)
 
 
-def _with_people(stmt: Select) -> Select:
-    return stmt.options(joinedload(Message.sent_by))
-
-
 def messages_query(actor: Actor, contact_id: int) -> Select:
     """The contact's messages, most recent first (reference 002)."""
     contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_VIEW)
-    stmt = select(Message).where(Message.contact_id == contact.id)
-    return _with_people(stmt).order_by(Message.created_at.desc(), Message.id.desc())
+    return (
+        select(Message)
+        .where(Message.contact_id == contact.id)
+        .options(joinedload(Message.sent_by))
+        .order_by(Message.created_at.desc(), Message.id.desc())
+    )
 
 
 def conversation(actor: Actor, contact_id: int, limit: int = 50) -> list[Message]:
