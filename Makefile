@@ -6,7 +6,7 @@ PORT ?= 5000
 FAKE_TWILIO_PORT ?= 5099
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format migrate clean
+.PHONY: run test lint format migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,17 +29,22 @@ run: export TWILIO_API_BASE_URL ?= http://127.0.0.1:$(FAKE_TWILIO_PORT)
 run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 ## run: install, migrate the SQLite database under instance/, seed the demo firm once, serve on
-## PORT with the fake Twilio beside it on FAKE_TWILIO_PORT
+## PORT with the scheduler inside it and the fake Twilio beside it on FAKE_TWILIO_PORT
 run: $(VENV)/.installed-app
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "Rapport is starting on http://127.0.0.1:$(PORT)"
 	$(FLASK) fake-twilio --port $(FAKE_TWILIO_PORT) & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	RAPPORT_SCHEDULER=background $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: install what the tests need and run them all (TEST_DATABASE_URL selects PostgreSQL)
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
+
+## bench: time one scheduler tick over 100,000 contacts and 1,000,000 life events on SQLite and
+## PostgreSQL (BENCH_CONTACTS / BENCH_EVENTS make it smaller; BENCH_POSTGRES_URL names the server)
+bench: $(VENV)/.installed-app
+	$(BIN)/python bench/scheduler.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -18,6 +18,31 @@ function focusFirstInvalid(root) {
 document.addEventListener("DOMContentLoaded", () => focusFirstInvalid(document));
 document.addEventListener("htmx:afterSwap", (event) => focusFirstInvalid(event.detail.target));
 
+// Copy buttons: <button data-copy="#selector" data-copy-status="#live-region"> copies the value
+// (or text) of its target and says so; if the browser refuses, it selects the text instead.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const target = document.querySelector(button.dataset.copy);
+  if (!target) return;
+  const text = "value" in target ? target.value : target.textContent.trim();
+  const status = button.dataset.copyStatus && document.querySelector(button.dataset.copyStatus);
+  const label = button.dataset.copyLabel || button.textContent;
+  button.dataset.copyLabel = label;
+  let said;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+    said = "Copied to the clipboard.";
+  } catch (error) {
+    if (target.select) target.select();
+    button.textContent = "Press Ctrl+C";
+    said = "Selected: press Ctrl+C to copy.";
+  }
+  if (status) status.textContent = said;
+  setTimeout(() => { button.textContent = label; }, 2000);
+});
+
 // actions page
 // Ticking actions: the bulk buttons say how many are selected and wait until one is.
 function refreshBulkBar(form) {

@@ -52,6 +52,7 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret-key",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_STORAGE_URI": "memory://",
+    "SMTP_HOST": "",  # never a developer's real mail server
     **TWILIO_TEST_CONFIG,
 }
 

@@ -9,6 +9,7 @@ from webapp.boot import (
     register_commands,
     register_errorhandlers,
     register_extensions,
+    register_logging,
     register_request_hooks,
     register_template_helpers,
 )
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(secret_key=config.get("SECRET_KEY")))
     app.config.update(config)
 
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

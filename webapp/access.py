@@ -156,6 +156,16 @@ def sees_actions_of(actor: Actor, user: User) -> bool:
     )
 
 
+def may_change_logged_entry(actor: Actor, created_by_id: int | None) -> bool:
+    """Whether the actor may edit or delete an entry someone logged (an interaction, say).
+
+    Whoever logged it may, while they can still update; others need ``relationships:manage``.
+    """
+    if can(actor, RELATIONSHIPS_MANAGE):
+        return True
+    return can(actor, RELATIONSHIPS_UPDATE) and created_by_id == actor.user_id
+
+
 def get_scoped_or_404(
     actor: Actor, model: type[Model], object_id: int, permission: str, assignee_column
 ) -> Model:

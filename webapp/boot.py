@@ -23,6 +23,17 @@ from webapp.services.validation import MAX_ID, format_phone
 log = logging.getLogger(__name__)
 
 
+def register_logging(app: Flask) -> None:
+    """Send Rapport's log lines (the scheduler's runs, logged digests) to stderr at INFO.
+
+    Only when nothing configured logging already (gunicorn and pytest do) and not in tests.
+    """
+    if not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
 def register_extensions(app: Flask) -> None:
     import webapp.models  # noqa: F401  (registers every table before Alembic looks)
 
@@ -155,6 +166,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from webapp.services import touches
     from webapp.services.action_queries import is_overdue
     from webapp.services.auto_actions import days_before
     from webapp.services.life_event_types import life_event_type
@@ -178,6 +190,7 @@ def register_template_helpers(app: Flask) -> None:
         life_event_type=life_event_type,
         lead_days=days_before,
         action_is_overdue=is_overdue,
+        next_touch_due=touches.touch_due_of,
     )
     app.jinja_env.filters.update(
         phone=format_phone,

@@ -1,4 +1,4 @@
-"""``flask`` commands: users, api-keys, seed-demo, fake-twilio."""
+"""``flask`` commands: users, api-keys, seed-demo, fake-twilio, scheduler."""
 
 from __future__ import annotations
 
@@ -131,6 +131,59 @@ def fake_twilio_command(port: int, auto_deliver: bool, auto_reply: str) -> None:
         running.stop()
 
 
+@click.group("scheduler", help="Scheduled work: due actions, keep-in-touch check-ins, digests.")
+def scheduler_cli() -> None:
+    pass
+
+
+@scheduler_cli.command("tick")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Run as if it were this day for every user (YYYY-MM-DD); default: each user's today.",
+)
+def scheduler_tick_command(day) -> None:
+    """Run one pass of every job and print what each created and skipped."""
+    from webapp.jobs import runner
+    from webapp.jobs.base import Clock
+
+    outcomes = runner.tick(Clock(fixed_day=day.date() if day else None))
+    for outcome in outcomes:
+        click.echo(describe_tick(outcome.job.name, outcome.tick))
+    if not all(outcome.ok for outcome in outcomes):
+        raise click.ClickException(
+            "A job failed; its traceback is in the log and on the admin page."
+        )
+
+
+def describe_tick(job_name: str, tick) -> str:
+    """One line: "due_actions: ok, 3 created, 1 skipped (no_active_owner: 1)"."""
+    reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(tick.details.items()))
+    line = f"{job_name}: {tick.status}, {tick.created} created, {tick.skipped} skipped"
+    return f"{line} ({reasons})" if reasons else line
+
+
+@scheduler_cli.command("run")
+def scheduler_run_command() -> None:
+    """Run the scheduler in the foreground until interrupted (production: its own process)."""
+    from flask import current_app
+
+    from webapp.jobs.scheduler import run_blocking
+
+    click.echo("Scheduler running; Ctrl+C stops it.")
+    try:
+        run_blocking(current_app._get_current_object())
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
 def register(app: Flask) -> None:
-    for command in (users_cli, api_keys_cli, seed_demo_command, fake_twilio_command):
+    for command in (
+        users_cli,
+        api_keys_cli,
+        seed_demo_command,
+        fake_twilio_command,
+        scheduler_cli,
+    ):
         app.cli.add_command(command)

@@ -81,10 +81,26 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         "TWILIO_TIMEOUT_SECONDS": float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "10")),
         # Where Twilio reaches us: callback URLs are built on it and webhook signatures checked.
         "PUBLIC_BASE_URL": _public_base_url(production),
+        # The morning digest: made at this local hour; emailed through SMTP when a host is set,
+        # printed to the log when not (development).
+        "DIGEST_HOUR": _hour(os.environ.get("DIGEST_HOUR", "7")),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _flag(os.environ.get("SMTP_STARTTLS", "true")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Rapport <rapport@localhost>"),
     }
     if production and config["TWILIO_ACCOUNT_SID"] and not config["PUBLIC_BASE_URL"]:
         raise ConfigError("PUBLIC_BASE_URL must be set when Twilio is configured in production")
     return config
+
+
+def _hour(raw: str) -> int:
+    """An hour of the day, 0 to 23; anything else stops the start."""
+    if not raw.strip().isdigit() or not 0 <= int(raw) <= 23:
+        raise ConfigError(f"DIGEST_HOUR must be an hour from 0 to 23, not {raw!r}")
+    return int(raw)
 
 
 def _flag(raw: str) -> bool:

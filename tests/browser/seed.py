@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from faker import Faker
 from flask import Flask
@@ -17,12 +17,15 @@ from webapp.extensions import db
 from webapp.models import Contact, User
 from webapp.services import (
     actions,
+    calendar,
     companies,
     contacts,
     inbound_messages,
+    interactions,
     life_events,
     messages,
     profiles,
+    touches,
     users,
 )
 from webapp.services.calendar import today_in
@@ -70,6 +73,26 @@ class MessagingContact:
 
 
 @dataclass(frozen=True)
+class KeepInTouchContacts:
+    """Two of the manager's contacts at the strategic client (keep in touch every 30 days).
+
+    ``logging`` has one meeting logged ``logging_last_touch_days`` days ago; ``lapsed`` was added
+    ``lapsed_added_days`` days ago and never touched, so their cadence has long lapsed (the only
+    contact whose has: the others were added today).
+    """
+
+    company: str
+    tier_cadence_days: int
+    logging_id: int
+    logging_name: str
+    logging_last_touch_days: int
+    logging_last_summary: str
+    lapsed_id: int
+    lapsed_name: str
+    lapsed_added_days: int
+
+
+@dataclass(frozen=True)
 class Seeded:
     """What the tests know about the live server's data."""
 
@@ -81,6 +104,7 @@ class Seeded:
     contact_count: int
     relationship_contact: RelationshipContact
     messaging_contact: MessagingContact
+    keep_in_touch: KeepInTouchContacts
 
     @property
     def target_name(self) -> str:
@@ -124,6 +148,7 @@ def seed(app: Flask) -> Seeded:
     relationship_contact = _create_relationship_contact(actor, firms[1], manager)
     mine = _create_queue(actor, people, manager, member)
     messaging_contact = _create_messaging_contact(actor, firms[2], manager)
+    keep_in_touch = _create_keep_in_touch_contacts(actor, firms[0], manager)
     db.session.commit()
     return Seeded(
         manager=Person(manager.name, manager.email, manager.timezone),
@@ -131,7 +156,9 @@ def seed(app: Flask) -> Seeded:
         target_first_name=TARGET[0],
         target_last_name=TARGET[1],
         target_company=COMPANIES[0][0],
-        contact_count=SEED_CONTACTS + 3,
+        # The search target and the others, then the relationship, messaging and two keep-in-touch
+        # contacts.
+        contact_count=SEED_CONTACTS + 5,
         relationship_contact=RelationshipContact(
             id=relationship_contact.id,
             first_name=relationship_contact.first_name,
@@ -142,6 +169,7 @@ def seed(app: Flask) -> Seeded:
             manager_pending_actions=mine + 2,
         ),
         messaging_contact=messaging_contact,
+        keep_in_touch=keep_in_touch,
     )
 
 
@@ -307,4 +335,57 @@ def _create_messaging_contact(actor, firm, manager: User) -> MessagingContact:
     )
     return MessagingContact(
         contact.id, contact.full_name, number, SEED_REPLY, action_title, ACTION_MESSAGE
+    )
+
+
+LOGGING_TARGET = ("Cordelia", "Whitlock", "Head of Partnerships")
+LAPSED_TARGET = ("Ophelia", "Ravensworth", "VP Customer Success")
+LOGGING_LAST_TOUCH_DAYS = 20
+LOGGING_LAST_SUMMARY = "Lunch near their office: talked through next year's roadmap"
+LAPSED_ADDED_DAYS = 200
+
+
+def _create_keep_in_touch_contacts(actor, firm, manager: User) -> KeepInTouchContacts:
+    """The manager's two contacts at the strategic ``firm``: one touched lately, one lapsed."""
+    today = today_in(manager.timezone)
+    made = []
+    for first, last, title in (LOGGING_TARGET, LAPSED_TARGET):
+        local = f"{first}.{last}".lower()
+        made.append(
+            contacts.create_contact(
+                actor,
+                contacts.ContactInput(
+                    first_name=first,
+                    last_name=last,
+                    title=title,
+                    stage="customer",
+                    owner_id=manager.id,
+                    emails=[f"{local}@{firm.domains[0].domain}"],
+                    company_links=[contacts.CompanyLinkInput(firm.id, "Champion", True)],
+                ),
+            )
+        )
+    touched, lapsed = made
+    interactions.log_interaction(
+        actor,
+        touched.id,
+        {
+            "kind": "meeting",
+            "occurred_on": (today - timedelta(days=LOGGING_LAST_TOUCH_DAYS)).isoformat(),
+            "summary": LOGGING_LAST_SUMMARY,
+        },
+    )
+    # Added long ago (seed data may backdate, as the demo firm's does): the cadence counts from it.
+    added = today - timedelta(days=LAPSED_ADDED_DAYS)
+    lapsed.created_at = datetime.combine(added, time(9), tzinfo=calendar.now().tzinfo)
+    return KeepInTouchContacts(
+        company=firm.name,
+        tier_cadence_days=touches.CADENCE_BY_TIER[firm.client_profile.tier],
+        logging_id=touched.id,
+        logging_name=touched.full_name,
+        logging_last_touch_days=LOGGING_LAST_TOUCH_DAYS,
+        logging_last_summary=LOGGING_LAST_SUMMARY,
+        lapsed_id=lapsed.id,
+        lapsed_name=lapsed.full_name,
+        lapsed_added_days=LAPSED_ADDED_DAYS,
     )

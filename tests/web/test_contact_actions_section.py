@@ -116,6 +116,7 @@ def test_marking_an_action_closes_it_and_its_task(client, me, robert, status, sh
     assert f"Done and dismissed (1) {shown} Send the proposal" in text
     stored = reload(_db, action)
     assert (stored.status, stored.task.status, stored.completed_by_id) == (status, status, me.id)
+    assert response.headers["HX-Trigger"] == "touches-changed"  # the timeline and card reload
 
 
 def test_marking_needs_a_known_status_an_action_of_this_contact_and_in_scope(

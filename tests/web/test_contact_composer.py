@@ -336,7 +336,7 @@ def test_sending_for_an_action_marks_it_done_and_refreshes_the_actions(
         client, ada, channel="whatsapp", body="Happy birthday!", auto_action_id=str(wishes.id)
     )
     assert response.status_code == 200
-    assert response.headers["HX-Trigger"] == "actions-changed"
+    assert response.headers["HX-Trigger"] == "actions-changed, touches-changed"
     assert reload(_db, wishes).status == "done"
     assert fake_twilio.sent[0]["to"] == f"whatsapp:{CONTACT_NUMBER}"
     assert 'name="message-auto_action_id" type="hidden" value=""' in response.text
@@ -350,7 +350,7 @@ def test_a_failed_send_for_an_action_leaves_it_pending_until_the_retry(
     assert reload(_db, wishes).status == "pending"
     [message] = messages_of(ada)
     retried = client.post(f"/contacts/{ada.id}/messages/{message.id}/retry", headers=HTMX)
-    assert retried.headers["HX-Trigger"] == "actions-changed"
+    assert retried.headers["HX-Trigger"] == "actions-changed, touches-changed"
     assert reload(_db, wishes).status == "done"
 
 
@@ -360,3 +360,9 @@ def test_an_action_of_someone_else_is_not_composed_for(client, me, ada, make_use
     html = client.get(f"/contacts/{ada.id}/conversation?compose_for={theirs.id}", headers=HTMX)
     assert "Secret plan" not in html.text
     assert 'name="message-auto_action_id" type="hidden" value=""' in html.text
+
+
+def test_a_plain_message_is_a_touch_that_refreshes_the_timeline(client, me, ada, fake_twilio):
+    response = send(client, ada, channel="whatsapp", body="Thinking of you")
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "touches-changed"

@@ -10,8 +10,9 @@ from tests import factories
 from tests.web.contact_page_builders import queries_for
 from webapp import access
 from webapp.extensions import db as _db
+from webapp.models import Message
 from webapp.services import actions as action_service
-from webapp.services import calendar, life_events, profiles
+from webapp.services import calendar, interactions, life_events, profiles
 
 EVENT_TYPES = ("birthday", "anniversary", "promotion", "new_job", "wedding")
 HTMX = {"HX-Request": "true"}
@@ -40,8 +41,9 @@ def world(db, login_as, make_user):
 
 
 def add_events_and_actions(world, count: int, start: int = 0) -> None:
-    """``count`` life events (each with its auto-action) and ``count`` manual actions, each for
-    a different person, every other one closed by yet another: a lazy load per row would show."""
+    """``count`` life events (each with its auto-action), ``count`` manual actions, interactions
+    and messages, each for or by a different person, every other action closed by yet another:
+    a lazy load per row would show."""
     contact = world["contact"]
     for n in range(start, start + count):
         assignee = access.actor_for_user(world["make_user"](name=f"Assignee {n}"))
@@ -59,6 +61,19 @@ def add_events_and_actions(world, count: int, start: int = 0) -> None:
             contact.id,
             {"title": f"Action {n}", "action_type": "call", "due_date": f"2027-0{n % 9 + 1}-10"},
         )
+        interactions.log_interaction(
+            assignee, contact.id, {"kind": "call", "occurred_on": "2027-02-01", "summary": f"n{n}"}
+        )
+        _db.session.add(
+            Message(
+                contact_id=contact.id,
+                channel="sms",
+                direction="outbound",
+                body=f"Message {n}",
+                status="sent",
+                sent_by=world["make_user"](name=f"Sender {n}"),
+            )
+        )
         if n % 2:
             closer = access.actor_for_user(world["make_user"]("executive", name=f"Closer {n}"))
             action_service.set_status(closer, action.id, "done" if n % 4 == 1 else "dismissed")
@@ -72,8 +87,19 @@ def add_events_and_actions(world, count: int, start: int = 0) -> None:
         ("/contacts/{id}/actions", HTMX),
         ("/contacts/{id}/life-events", HTMX),
         ("/contacts/{id}/profile", HTMX),
+        ("/contacts/{id}/timeline", HTMX),
+        ("/contacts/{id}/timeline/entries", HTMX),
+        ("/contacts/{id}/keep-in-touch", HTMX),
     ],
-    ids=["page", "actions section", "life events section", "profile card"],
+    ids=[
+        "page",
+        "actions section",
+        "life events section",
+        "profile card",
+        "timeline section",
+        "timeline list",
+        "keep-in-touch card",
+    ],
 )
 def test_contact_page_runs_the_same_queries_for_2_and_40_events_and_actions(
     client, count_queries, world, path, headers

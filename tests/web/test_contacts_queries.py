@@ -53,8 +53,9 @@ def world(db, login_as, make_user):
         ("/contacts?q=bulk&sort=-updated", {}),
         ("/contacts?q=person&sort=title", {"HX-Request": "true"}),
         ("/contacts?page=1&sort=-name", {}),
+        ("/contacts?touch=soon&sort=touch_due", {}),
     ],
-    ids=["list", "search", "htmx fragment", "sorted"],
+    ids=["list", "search", "htmx fragment", "sorted", "keep in touch"],
 )
 def test_contacts_list_runs_the_same_queries_for_10_and_1000_contacts(
     client, count_queries, world, path, headers

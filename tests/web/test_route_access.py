@@ -9,14 +9,19 @@ from webapp import create_app
 # Twilio's webhooks have no session: a valid Twilio signature is their gate (their own tests
 # refuse every unsigned or wrongly signed request, including a signed-out visitor's).
 TWILIO_SIGNED = {"twilio_webhooks.status_callback", "twilio_webhooks.inbound"}
+# A calendar feed has no session either: its secret token is its gate, and it opens that one
+# user's feed alone (tests/web/test_calendar_feed.py refuses unknown and revoked tokens).
+TOKEN_GATED = {"calendar_feed.ics"}
 PUBLIC_ENDPOINTS = {
     "static",
     "auth.sign_in",
     "health.healthz",
     "api.openapi_document",
     *TWILIO_SIGNED,
+    *TOKEN_GATED,
 }
 ID_ARGUMENTS = {
+    "digest_id",
     "contact_id",
     "company_id",
     "user_id",
@@ -26,6 +31,7 @@ ID_ARGUMENTS = {
     "action_id",
     "message_id",
     "template_id",
+    "interaction_id",
 }
 
 

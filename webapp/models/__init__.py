@@ -28,8 +28,20 @@ from webapp.models.messages import (
 )
 from webapp.models.people import ROLES, PermissionOverride, Squad, User
 from webapp.models.relationships import COMMUNICATION_CHANNELS, LifeEvent, RelationshipProfile
+from webapp.models.scheduled import (
+    INTERACTION_KINDS,
+    CalendarFeed,
+    Digest,
+    Interaction,
+    SchedulerTick,
+)
 
 __all__ = [
+    "INTERACTION_KINDS",
+    "CalendarFeed",
+    "Digest",
+    "Interaction",
+    "SchedulerTick",
     "ACTION_SOURCES",
     "ACTION_STATUSES",
     "ACTION_TYPES",

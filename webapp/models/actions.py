@@ -27,6 +27,8 @@ class RelationshipAction(TimestampMixin, db.Model):
     __table_args__ = (
         # A generated action exists once per occurrence of its life event, whatever its status.
         UniqueConstraint("life_event_id", "occurrence_on"),
+        # A keep-in-touch action exists once per lapse of the contact's cadence.
+        UniqueConstraint("contact_id", "cadence_period"),
         Index("ix_relationship_actions_queue", "assigned_to_id", "status", "due_on"),
     )
 
@@ -49,6 +51,7 @@ class RelationshipAction(TimestampMixin, db.Model):
         ForeignKey("life_events.id", ondelete="SET NULL")
     )
     occurrence_on: Mapped[date | None] = mapped_column(Date)
+    cadence_period: Mapped[date | None] = mapped_column(Date)  # the day that lapse began
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

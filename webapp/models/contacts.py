@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -25,6 +25,8 @@ class Contact(TimestampMixin, db.Model):
     stage: Mapped[str] = mapped_column(String(20), default="new")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The latest touch (outbound message, action done, interaction), kept by services.touches.
+    last_touch_on: Mapped[date | None] = mapped_column(Date)
 
     owner: Mapped[User | None] = relationship()
     emails: Mapped[list[ContactEmail]] = relationship(

@@ -44,6 +44,8 @@ class RelationshipProfile(TimestampMixin, db.Model):
     phone_number: Mapped[str | None] = mapped_column(String(32))  # E.164
     whatsapp_number: Mapped[str | None] = mapped_column(String(32))  # E.164
     twilio_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Days between touches; None: the client tier's default; 0: no keep-in-touch reminders.
+    cadence_days: Mapped[int | None] = mapped_column(SmallInteger)
 
     contact: Mapped[Contact] = relationship(
         backref=db.backref("relationship_profile", uselist=False, passive_deletes=True)

@@ -23,7 +23,7 @@ from webapp.models import (
     Task,
     User,
 )
-from webapp.services import calendar, field_rules
+from webapp.services import calendar, field_rules, touches
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.errors import BadRequest, NotFound
 from webapp.services.validation import FieldErrors
@@ -127,6 +127,8 @@ def _change_status(actor, action: RelationshipAction, values: dict, action_name:
     db.session.flush()
     record_event(actor, action_name, "relationship_action", action.id, changes)
     record_event(actor, action_name, "task", task.id, {"status": changes["status"]})
+    if "done" in (changes["status"]["before"], changes["status"]["after"]):
+        touches.refresh(action.contact)  # done is a touch; reopening takes it back
     return True
 
 

@@ -12,14 +12,14 @@ if TYPE_CHECKING:
     from webapp.access import Actor
 
 
-def _plain(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """A JSON-safe form of a column value."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     return value
 
 
@@ -29,7 +29,7 @@ def apply_changes(record: Any, values: dict[str, Any]) -> dict[str, dict[str, An
     for name, new in values.items():
         old = getattr(record, name)
         if old != new:
-            changes[name] = {"before": _plain(old), "after": _plain(new)}
+            changes[name] = {"before": json_safe(old), "after": json_safe(new)}
             setattr(record, name, new)
     return changes
 
@@ -48,7 +48,7 @@ def record_event(
         object_type=object_type,
         object_id=object_id,
         action=action,
-        changes=_plain(changes or {}),
+        changes=json_safe(changes or {}),
     )
     db.session.add(event)
     return event

@@ -52,13 +52,21 @@ def due_on(occurrence: date, lead_days: int, today: date) -> date:
 
 def title_for(event: LifeEvent, occurrence: date) -> str:
     """Names the person and the event: "Send a card to Ada Lovelace: Birthday (14 March)"."""
-    rules = life_event_type(event.event_type)
     profile = getattr(event.contact, "relationship_profile", None)
-    name = event.contact.full_name
-    if profile is not None and profile.preferred_name:
-        name = f"{profile.preferred_name} {event.contact.last_name}".strip()
-    when = f"{occurrence.day} {occurrence:%B}"
-    return f"{rules.verb} {name}: {event.title} ({when})"[:200]
+    preferred = profile.preferred_name if profile is not None else None
+    name = person_name(event.contact.first_name, event.contact.last_name, preferred)
+    return action_title(event.event_type, event.title, name, occurrence)
+
+
+def person_name(first_name: str, last_name: str, preferred_name: str | None) -> str:
+    """How an action names someone: their preferred first name when they have one."""
+    return f"{preferred_name or first_name} {last_name}".strip()
+
+
+def action_title(event_type: str, event_title: str, name: str, occurrence: date) -> str:
+    """The auto-action's title, from plain values (the scheduler has no ORM objects)."""
+    verb = life_event_type(event_type).verb
+    return f"{verb} {name}: {event_title} ({occurrence.day} {occurrence:%B})"[:200]
 
 
 def _pending_for(event: LifeEvent) -> list[RelationshipAction]:

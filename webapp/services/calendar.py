@@ -7,7 +7,7 @@ A 29 February date falls on 28 February in years without one.
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LEAP_YEAR = 2000  # a year in which every month-day, 29 February included, exists
@@ -45,6 +45,24 @@ def next_annual(month: int, day: int, today: date) -> date:
     """The next date on or after ``today`` that falls on ``month``/``day``."""
     this_year = on_year(today.year, month, day)
     return this_year if this_year >= today else on_year(today.year + 1, month, day)
+
+
+def annual_days(first: date, days: int) -> list[tuple[int, int, date]]:
+    """(month, day, date) for each of ``days`` days from ``first``: what an annual event on
+    that month-day falls on. 29 February falls on 28 February in common years, so that day
+    carries both."""
+    found = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        found.append((day.month, day.day, day))
+        if (day.month, day.day) == (2, 28) and not _stdlib_calendar.isleap(day.year):
+            found.append((2, 29, day))
+    return found
+
+
+def month_days(first: date, days: int) -> set[tuple[int, int]]:
+    """The (month, day) pairs an annual event may carry to fall within ``days`` from ``first``."""
+    return {(month, day) for month, day, _ in annual_days(first, days)}
 
 
 def next_occurrence(

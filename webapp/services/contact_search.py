@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import Select, exists, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from webapp.models import Company, Contact, ContactCompanyLink, ContactEmail
+from webapp.models import Company, Contact, ContactCompanyLink, ContactEmail, RelationshipProfile
 from webapp.services.search import like_pattern
+from webapp.services.touches import join_cadence, touch_due_column
 
 SORTS = {
     "name": ("Name A–Z", (Contact.last_name, Contact.first_name, Contact.id)),
@@ -16,8 +18,11 @@ SORTS = {
     "-created": ("Newest first", (Contact.created_at.desc(), Contact.id.desc())),
     "-updated": ("Recently updated", (Contact.updated_at.desc(), Contact.id.desc())),
     "title": ("Title", (Contact.title, Contact.last_name, Contact.id)),
+    "touch_due": ("Touch due (most overdue first)", ()),  # ordered in ``contacts_query``
 }
 DEFAULT_SORT = "name"
+# The keep-in-touch filter: contacts whose touch was due before today, or is due within two weeks.
+TOUCH_FILTERS = {"overdue": ("Overdue", -1), "soon": ("Due within 2 weeks", 14)}
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class ContactFilters:
     company_id: int | None = None
     sort: str = DEFAULT_SORT
     archived: bool = False
+    touch: str = ""  # a key of TOUCH_FILTERS, or "" for everyone
 
 
 def _matches_text(q: str):
@@ -43,13 +49,23 @@ def _matches_text(q: str):
     return or_(full_name.ilike(pattern, escape="\\"), email_match, company_match)
 
 
-def contacts_query(filters: ContactFilters) -> Select:
-    """A ``select`` of contacts for the filters, with everything the list shows loaded eagerly."""
-    stmt = select(Contact).options(
-        joinedload(Contact.owner),
-        selectinload(Contact.emails),
-        selectinload(Contact.phones),
-        selectinload(Contact.company_links).joinedload(ContactCompanyLink.company),
+def contacts_query(filters: ContactFilters, today: date | None = None) -> Select:
+    """A ``select`` of contacts for the filters, with everything the list shows loaded eagerly.
+
+    ``today`` is the viewer's day, which the keep-in-touch filter needs.
+    """
+    stmt = (
+        select(Contact)
+        .outerjoin(RelationshipProfile, RelationshipProfile.contact_id == Contact.id)
+        .options(
+            contains_eager(Contact.relationship_profile),
+            joinedload(Contact.owner),
+            selectinload(Contact.emails),
+            selectinload(Contact.phones),
+            selectinload(Contact.company_links)
+            .joinedload(ContactCompanyLink.company)
+            .joinedload(Company.client_profile),
+        )
     )
     archived = Contact.archived_at.is_not(None)
     stmt = stmt.where(archived if filters.archived else ~archived)
@@ -64,5 +80,13 @@ def contacts_query(filters: ContactFilters) -> Select:
                 ContactCompanyLink.company_id == filters.company_id,
             )
         )
+    if filters.touch in TOUCH_FILTERS or filters.sort == "touch_due":
+        stmt = join_cadence(stmt)
+    due = touch_due_column()
+    if filters.touch in TOUCH_FILTERS and today is not None:
+        _, days_ahead = TOUCH_FILTERS[filters.touch]
+        stmt = stmt.where(due <= today + timedelta(days=days_ahead))
+    if filters.sort == "touch_due":
+        return stmt.order_by(due.is_(None), due, Contact.last_name, Contact.id)
     _, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     return stmt.order_by(*order)

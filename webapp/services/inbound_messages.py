@@ -17,7 +17,7 @@ from webapp import access
 from webapp.extensions import db
 from webapp.messaging.gateway import WHATSAPP_PREFIX
 from webapp.models import Contact, ContactPhone, Message, RelationshipProfile
-from webapp.services import calendar
+from webapp.services import calendar, touches
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.errors import Conflict, NotFound
 from webapp.services.message_status import advance_status
@@ -58,6 +58,8 @@ def record_status_callback(params: Mapping[str, str]) -> Message | None:
             message.id,
             {"status": {"before": before, "after": message.status}, "error_code": error_code},
         )
+        if message.contact is not None and message.status in touches.FAILED_MESSAGE_STATUSES:
+            touches.refresh(message.contact)  # a message that never arrived was no touch
     return message
 
 

@@ -28,7 +28,7 @@ from webapp.messaging.settings import (
     twilio_enabled,
 )
 from webapp.models import MESSAGE_CHANNELS, Contact, Message, RelationshipAction
-from webapp.services import calendar, field_rules
+from webapp.services import calendar, field_rules, touches
 from webapp.services.actions import close_action
 from webapp.services.audit import record_event
 from webapp.services.errors import (
@@ -289,6 +289,7 @@ def _deliver(actor: Actor, message: Message) -> Message:
     action = message.relationship_action
     if action is not None and action.is_pending:
         close_action(actor, action, "done")
+    touches.refresh(message.contact)
     db.session.commit()
     return message
 

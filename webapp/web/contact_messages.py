@@ -36,7 +36,7 @@ from webapp.services.errors import (
 )
 from webapp.services.profiles import find_profile
 from webapp.services.validation import positive_int
-from webapp.web.contact_relationships import ACTIONS_CHANGED, add_trigger
+from webapp.web.contact_relationships import ACTIONS_CHANGED, TOUCHES_CHANGED, add_trigger
 from webapp.web.contacts import contact_page, life_event_rows
 from webapp.web.forms.messages import CHANNEL_NAMES, MessageForm
 from webapp.web.listing import wants_fragment
@@ -234,9 +234,11 @@ def _answer(
     return response
 
 
-def _completes_action(message: Message) -> str | None:
-    """A message for an action closed it: the Actions section must reload."""
-    return ACTIONS_CHANGED if message.relationship_action_id else None
+def _completes_action(message: Message) -> str:
+    """A message is a touch (the timeline reloads); for an action it closed it (so do Actions)."""
+    if message.relationship_action_id:
+        return f"{ACTIONS_CHANGED}, {TOUCHES_CHANGED}"
+    return TOUCHES_CHANGED
 
 
 # --- routes ---------------------------------------------------------------------------------------

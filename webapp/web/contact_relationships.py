@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 bp = Blueprint("contact_relationships", __name__, url_prefix="/contacts/<int:contact_id>")
 
 ACTIONS_CHANGED = "actions-changed"
+TOUCHES_CHANGED = "touches-changed"  # a touch came or went: the timeline and keep-in-touch card
 ANCHORS = {
     "profile": "relationship-profile",
     "events": "life-events",
@@ -268,7 +269,9 @@ def _assignees(actor: Actor) -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in db.session.execute(stmt)]
 
 
-def _actions_answer(actor: Actor, contact_id: int, permission: str, **context: Any) -> Response:
+def _actions_answer(
+    actor: Actor, contact_id: int, permission: str, trigger: str | None = None, **context: Any
+) -> Response:
     form = context.get("action_form")
     if form is not None:
         form.offer(_assignees(actor), actor.user_id)
@@ -289,6 +292,7 @@ def _actions_answer(actor: Actor, contact_id: int, permission: str, **context: A
         section,
         status=422 if form is not None and form.errors else 200,
         open_form={"action_form": form} if form is not None else None,
+        trigger=trigger,
     )
 
 
@@ -334,4 +338,6 @@ def set_action_status(contact_id: int, action_id: int) -> Response:
     actor = signed_in_actor()
     status = request.form.get("status")
     action_service.set_status(actor, action_id, status, contact_id=contact_id)
-    return _actions_answer(actor, contact_id, access.RELATIONSHIPS_UPDATE, focus="heading")
+    return _actions_answer(
+        actor, contact_id, access.RELATIONSHIPS_UPDATE, trigger=TOUCHES_CHANGED, focus="heading"
+    )

@@ -26,6 +26,7 @@ from webapp.models import (
     AuditEvent,
     Contact,
     ContactCompanyLink,
+    Interaction,
     LifeEvent,
     Message,
     RelationshipAction,
@@ -37,7 +38,13 @@ from webapp.services import profiles
 from webapp.services.action_queries import ActionFilters, actions_query
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.calendar import today_in
-from webapp.services.contact_search import DEFAULT_SORT, SORTS, ContactFilters, contacts_query
+from webapp.services.contact_search import (
+    DEFAULT_SORT,
+    SORTS,
+    TOUCH_FILTERS,
+    ContactFilters,
+    contacts_query,
+)
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
 from webapp.services.life_events import events_query
 from webapp.services.validation import positive_int
@@ -80,12 +87,14 @@ def _filters_from(args: MultiDict, owner_ids: set[int], company_ids: set[int]) -
     owner_id = positive_int(args.get("owner"))
     company_id = positive_int(args.get("company"))
     sort = args.get("sort", DEFAULT_SORT)
+    touch = args.get("touch", "")
     return ContactFilters(
         q=q,
         owner_id=owner_id if owner_id in owner_ids else None,
         company_id=company_id if company_id in company_ids else None,
         sort=sort if sort in SORTS else DEFAULT_SORT,
         archived=args.get("archived") == "1",
+        touch=touch if touch in TOUCH_FILTERS else "",
     )
 
 
@@ -97,6 +106,7 @@ def _link_args(filters: ContactFilters) -> dict:
         "company": filters.company_id,
         "sort": filters.sort if filters.sort != DEFAULT_SORT else None,
         "archived": 1 if filters.archived else None,
+        "touch": filters.touch,
     }
     return {name: value for name, value in args.items() if value}
 
@@ -107,8 +117,9 @@ def index() -> Response:
     """The contacts list: the whole page, or only the results when htmx asks."""
     owners, companies = _owner_options(), company_options()
     filters = _filters_from(request.args, {i for i, _ in owners}, {i for i, _ in companies})
+    today = today_in(signed_in_actor().user.timezone)
     page = db.paginate(
-        contacts_query(filters),
+        contacts_query(filters, today),
         page=page_number(),
         per_page=current_app.config["CONTACTS_PER_PAGE"],
         error_out=False,
@@ -119,6 +130,8 @@ def index() -> Response:
         "owners": owners,
         "companies": companies,
         "sorts": SORTS,
+        "touch_filters": TOUCH_FILTERS,
+        "today": today,
         "link_args": _link_args(filters),
     }
     template = "contacts/_results.html" if wants_fragment() else "contacts/index.html"
@@ -161,6 +174,7 @@ def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
             RelationshipProfile.contact_id == contact_id
         ),
         "life_event": select(LifeEvent.id).where(LifeEvent.contact_id == contact_id),
+        "interaction": select(Interaction.id).where(Interaction.contact_id == contact_id),
         "relationship_action": action_ids,
     }
     # Of a message's events, those a person notices; delivery callbacks would crowd out the rest.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink, L
 from webapp.services import actions as action_service
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
 from webapp.services.auto_actions import occurrence_of
-from webapp.services.calendar import today_in
+from webapp.services.calendar import month_days, today_in
 from webapp.services.life_event_types import life_event_type
 from webapp.web.listing import wants_fragment
 
@@ -100,20 +99,6 @@ class UpcomingEvent:
     @property
     def type_label(self) -> str:
         return life_event_type(self.event.event_type).label
-
-
-def month_days(first: date, days: int) -> set[tuple[int, int]]:
-    """The (month, day) pairs an annual event may carry to fall within ``days`` from ``first``.
-
-    29 February falls on 28 February in other years, so a 28 February off a leap year brings it.
-    """
-    pairs = set()
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        pairs.add((day.month, day.day))
-        if (day.month, day.day) == (2, 28) and not _stdlib_calendar.isleap(day.year):
-            pairs.add((2, 29))
-    return pairs
 
 
 def upcoming_events(owner_id: int, today: date) -> list[UpcomingEvent]:

@@ -1,0 +1,1 @@
+"""Scheduled work: the jobs APScheduler runs, and the runner that records each tick."""

@@ -1,0 +1,90 @@
+"""Actions the scheduler generates, written set-based: many at once, each exactly once.
+
+The counterpart of ``actions.open_action`` for batches: the actions are inserted with
+``ON CONFLICT DO NOTHING`` on their generation key ((life event, occurrence) or (contact,
+cadence period)), so a concurrent scheduler that inserted the same key first wins and this
+one skips it. Only the rows really inserted get their task and their audit events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert as generic_insert
+
+from webapp.extensions import db
+from webapp.models import AuditEvent, RelationshipAction, Task
+from webapp.models.base import utcnow
+from webapp.services.actions import MIRRORED
+from webapp.services.audit import json_safe
+from webapp.services.bulk import insert_ignoring_duplicates
+
+AUDITED = ("title", "action_type", "assigned_to_id", "due_on", "source", "occurrence_on")
+KEYS = {
+    "life_event": ("life_event_id", "occurrence_on"),
+    "cadence": ("contact_id", "cadence_period"),
+}
+
+
+def open_generated(source: str, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert generated actions (one dict of columns each) with their tasks; return those added.
+
+    ``rows`` carry contact_id, company_id, title, action_type, assigned_to_id, due_on and
+    their key (see ``KEYS``). A row whose key already exists is skipped silently.
+    """
+    if not rows:
+        return []
+    now = utcnow()
+    values = [
+        {**row, "source": source, "status": "pending", "created_at": now, "updated_at": now}
+        for row in rows
+    ]
+    key = KEYS[source]
+    stmt = insert_ignoring_duplicates(RelationshipAction.__table__).returning(
+        RelationshipAction.__table__.c.id, *(RelationshipAction.__table__.c[k] for k in key)
+    )
+    inserted = db.session.execute(stmt, values).all()
+    by_key = {tuple(row[k] for k in key): row for row in values}
+    added = [{**by_key[tuple(found[1:])], "id": found[0]} for found in inserted]
+    _add_tasks(added, now)
+    return added
+
+
+def _add_tasks(added: list[dict[str, Any]], now) -> None:
+    if not added:
+        return
+    tasks = [
+        {
+            **{name: action.get(name) for name in MIRRORED},
+            "status": "pending",
+            "relationship_action_id": action["id"],
+            "created_at": now,
+            "updated_at": now,
+        }
+        for action in added
+    ]
+    stmt = generic_insert(Task.__table__).returning(
+        Task.__table__.c.id, Task.__table__.c.relationship_action_id
+    )
+    task_ids = dict((action_id, task_id) for task_id, action_id in db.session.execute(stmt, tasks))
+    events = []
+    for action in added:
+        changes = {name: {"before": None, "after": action.get(name)} for name in AUDITED}
+        events.append(_audit_row("relationship_action", action["id"], changes, now))
+        link = {"relationship_action_id": {"before": None, "after": action["id"]}}
+        events.append(_audit_row("task", task_ids[action["id"]], link, now))
+    db.session.execute(generic_insert(AuditEvent.__table__), events)
+
+
+def _audit_row(object_type: str, object_id: int, changes: dict, now) -> dict[str, Any]:
+    """An audit event by the scheduler (no user, no key)."""
+    return {
+        "user_id": None,
+        "api_key_id": None,
+        "object_type": object_type,
+        "object_id": object_id,
+        "action": "create",
+        "changes": json_safe(changes),
+        "created_at": now,
+    }
