@@ -49,6 +49,7 @@ def upgrade():
     )
     with op.batch_alter_table('calendar_feeds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calendar_feeds_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_calendar_feeds_live_user', ['user_id'], unique=True, sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
 
     op.create_table('digests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -142,6 +143,7 @@ def downgrade():
     op.drop_table('interactions')
     op.drop_table('digests')
     with op.batch_alter_table('calendar_feeds', schema=None) as batch_op:
+        batch_op.drop_index('uq_calendar_feeds_live_user')
         batch_op.drop_index(batch_op.f('ix_calendar_feeds_user_id'))
 
     op.drop_table('calendar_feeds')

@@ -125,3 +125,33 @@ def test_the_admin_page_is_for_admins_only(db, client, login_as):
 def test_due_actions_writes_nothing_when_there_is_nothing_to_do(db):
     assert due_actions.run(Clock(fixed_day=date(2026, 12, 5))).created == 0
     assert ticks() == []  # the job itself records nothing; the runner records the tick
+
+
+def test_a_tick_that_cannot_even_be_recorded_is_logged_not_raised(db, monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    from webapp.jobs.base import JobResult
+
+    def refuse():
+        raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(db.session, "commit", refuse)
+    quiet = replace(JOBS[0], run=lambda clock: JobResult())
+    with caplog.at_level(logging.ERROR):
+        outcome = runner.run_job(quiet, Clock())
+    assert not outcome.ok
+    assert "Could not record the due_actions tick" in caplog.text
+
+
+def test_the_scheduler_runs_each_job_on_its_interval_one_at_a_time(app):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from webapp.jobs.scheduler import _one_at_a_time, schedule
+
+    scheduler = schedule(app, BackgroundScheduler(timezone="UTC", executors=_one_at_a_time()))
+    scheduled = {job.id: job for job in scheduler.get_jobs()}
+    assert set(scheduled) == {job.name for job in JOBS}
+    for job in JOBS:
+        assert scheduled[job.name].trigger.interval == timedelta(minutes=job.every_minutes)
+        assert scheduled[job.name].max_instances == 1
+    assert _one_at_a_time()["default"]._pool._max_workers == 1

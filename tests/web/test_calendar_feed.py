@@ -265,3 +265,25 @@ def test_feed_costs_the_same_queries_for_3_or_30_contacts_with_actions_and_event
     assert _statements_for_feed(client, count_queries, 3) == _statements_for_feed(
         client, count_queries, 30
     )
+
+
+def test_the_database_keeps_one_live_feed_per_user_even_when_creates_race(db):
+    from sqlalchemy.exc import IntegrityError
+
+    from webapp.models.base import utcnow
+
+    owner = factories.UserFactory()
+    create_feed(actor_of(owner))
+    _db.session.flush()
+    with pytest.raises(IntegrityError):  # a second live feed written behind the service's back
+        with _db.session.begin_nested():
+            _db.session.add(
+                CalendarFeed(user_id=owner.id, token_hash="f" * 64, created_at=utcnow())
+            )
+    create_feed(actor_of(owner))  # the service revokes the old one first, so it may
+    live = _db.session.scalars(
+        select(CalendarFeed).where(
+            CalendarFeed.user_id == owner.id, CalendarFeed.revoked_at.is_(None)
+        )
+    ).all()
+    assert len(live) == 1

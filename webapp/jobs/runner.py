@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.extensions import db
 from webapp.jobs.base import Clock, JobResult
@@ -48,7 +49,13 @@ def run_job(job: Job, clock: Clock) -> TickOutcome:
         tick.error = "".join(traceback.format_exception(error))[-MAX_ERROR_LENGTH:]
     else:
         tick = _record(job, clock, started, result, status="ok")
-    db.session.commit()
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        # The database itself is failing: the log is all that is left; the next tick retries.
+        db.session.rollback()
+        log.exception("Could not record the %s tick", job.name)
+        tick.status = "failed"
     return TickOutcome(job, tick)
 
 

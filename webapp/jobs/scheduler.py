@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -54,13 +55,19 @@ def schedule(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
     return scheduler
 
 
+def _one_at_a_time() -> dict:
+    """Jobs run one after another: they write in batches, and SQLite has a single writer."""
+    return {"default": ThreadPoolExecutor(max_workers=1)}
+
+
 def run_blocking(app: Flask) -> None:
     """The scheduler as its own process (production): runs until interrupted."""
-    schedule(app, BlockingScheduler(timezone="UTC")).start()
+    schedule(app, BlockingScheduler(timezone="UTC", executors=_one_at_a_time())).start()
 
 
 def start_in_background(app: Flask) -> BackgroundScheduler:
     """The scheduler inside the development server's process (``make run``)."""
-    scheduler = schedule(app, BackgroundScheduler(timezone="UTC", daemon=True))
+    background = BackgroundScheduler(timezone="UTC", daemon=True, executors=_one_at_a_time())
+    scheduler = schedule(app, background)
     scheduler.start()
     return scheduler
