@@ -76,9 +76,10 @@ class MessagingContact:
 class KeepInTouchContacts:
     """Two of the manager's contacts at the strategic client (keep in touch every 30 days).
 
-    ``logging`` has one meeting logged ``logging_last_touch_days`` days ago; ``lapsed`` was added
-    ``lapsed_added_days`` days ago and never touched, so their cadence has long lapsed (the only
-    contact whose has: the others were added today).
+    ``logging_*`` (the contact a call is logged for) has one meeting logged
+    ``logging_last_touch_days`` days ago. ``lapsed_*`` was added ``lapsed_added_days`` days ago
+    and never touched: the only seeded contact whose cadence has lapsed (the others were added
+    today), so the "Overdue" filter and a scheduler tick find them alone.
     """
 
     company: str

@@ -127,8 +127,32 @@ def _log_a_call(page: Page, seeded: Seeded) -> None:
     shoot(page, "51-keep-in-touch-call-logged")
 
 
+def _open_and_cancel_the_edit_form(
+    page: Page, kind: str, day: date, summary: str, shot: str
+) -> None:
+    """Edit opens the interaction's form in its place, the keyboard on Kind; Cancel puts it back."""
+    _timeline(page).get_by_role("link", name=f"Edit {kind} of {_short_date(day)}").click()
+    form = _timeline(page).get_by_role("form", name="Edit interaction")
+    expect(form.get_by_label("Summary")).to_have_value(summary)
+    expect(form.get_by_label("Kind")).to_be_focused()
+    shoot(page, shot)
+    form.get_by_role("link", name="Cancel").click()
+    expect(form).to_have_count(0)
+    expect(_timeline_entries(page).filter(has_text=summary)).to_have_count(1)
+
+
+def _assert_save_beside_the_select(card: Locator) -> None:
+    """The cadence setting keeps Save on the select's row, at any width."""
+    select = card.get_by_role("combobox", name="How often").bounding_box()
+    save = card.get_by_role("button", name="Save").bounding_box()
+    assert select and save, "the cadence select and its Save button are on screen"
+    assert abs((select["y"] + select["height"] / 2) - (save["y"] + save["height"] / 2)) < 2
+    assert save["x"] >= select["x"] + select["width"], "Save sits right of the select"
+
+
 def _change_the_cadence(page: Page, seeded: Seeded) -> None:
     card = _card(page)
+    _assert_save_beside_the_select(card)
     card.get_by_role("combobox", name="How often").select_option(label=f"Every {NEW_CADENCE} days")
     card.get_by_role("button", name="Save").click()
 
@@ -164,6 +188,10 @@ def test_manager_logs_a_call_and_the_keep_in_touch_card_follows_without_a_reload
     expect(_timeline_entries(page)).to_have_count(1)
 
     _log_a_call(page, seeded)
+    called_on = _today(seeded) - timedelta(days=CALL_DAYS_AGO)
+    _open_and_cancel_the_edit_form(
+        page, "call", called_on, CALL_SUMMARY, "51-keep-in-touch-edit-form"
+    )
     _change_the_cadence(page, seeded)
 
 
@@ -178,12 +206,12 @@ def _the_overdue_filter_finds_them(page: Page, seeded: Seeded) -> None:
     expect(page.locator("#contacts-count")).to_have_text("1 contact")
     row = page.get_by_role("row").filter(has_text=people.lapsed_name)
     expect(row).to_have_count(1)
-    expect(row.locator(".badge-overdue")).to_have_text("Overdue")
+    expect(row.get_by_title(re.compile("A touch was due"))).to_have_text("Overdue")
     expect(row).to_contain_text("Never")
     shoot(page, "53-contacts-overdue")
 
     page.get_by_label("Keep in touch").select_option(label="Anyone")
-    page.get_by_label("Sort by").select_option(label="Touch due (most overdue first)")
+    page.get_by_label("Sort by").select_option(label="Touch due")
     expect(page.locator("#contacts-count")).to_have_text(f"{seeded.contact_count} contacts")
     expect(page.get_by_role("row").nth(1)).to_contain_text(people.lapsed_name)
 
@@ -246,16 +274,29 @@ def test_a_lapsed_cadence_becomes_a_check_in_that_marking_done_clears(
 # --- 3. the morning digest ------------------------------------------------------------------------
 
 
+def _menu_dot(page: Page) -> str:
+    """What the phone's menu button shows in its corner: a dot while a digest is unread."""
+    menu = page.get_by_role("button", name="Toggle navigation")
+    return menu.evaluate("(el) => getComputedStyle(el, '::after').content")
+
+
 def test_the_bell_counts_the_new_digest_until_it_is_opened(
-    page: Page, live_server: LiveServer
+    page: Page, phone_page: Page, live_server: LiveServer
 ) -> None:
-    seeded = live_server.seeded
+    seeded, phone = live_server.seeded, phone_page
     _tick(live_server)
     sign_in(page, seeded.manager.email)
     bell = _bell(page)
     expect(bell).to_have_accessible_name("Digest, 1 unread")
     expect(bell.locator(".digest-badge")).to_have_text("1")
     shoot(page, "57-digest-bell")
+
+    sign_in(phone, seeded.manager.email)  # on a phone the bell is folded into the menu
+    expect(_bell(phone)).to_be_hidden()
+    assert _menu_dot(phone) == '""', "the menu button shows a dot for the unread digest"
+    phone.get_by_role("button", name="Toggle navigation").click()
+    expect(_bell(phone)).to_have_accessible_name("Digest, 1 unread")
+    shoot(phone, "phone-54-digest-in-menu")
 
     bell.click()
     today = _today(seeded)
@@ -274,8 +315,11 @@ def test_the_bell_counts_the_new_digest_until_it_is_opened(
     expect(bell).to_have_attribute("aria-current", "page")
     shoot(page, "58-digest")
 
-    page.reload()
-    expect(_bell(page).locator(".digest-badge")).to_have_count(0)
+    phone.goto("/digest")
+    expect(phone.get_by_role("region", name="Due today")).to_contain_text(_check_in_title(seeded))
+    assert _menu_dot(phone) == "none", "no dot once the digest is read"
+    _assert_fits_the_screen(phone, "The digest")
+    shoot(phone, "phone-52-digest")
 
 
 # --- 4. the calendar feed -------------------------------------------------------------------------
@@ -310,9 +354,12 @@ def test_calendar_link_is_created_copied_fetched_and_revoked(
 
     page.goto("/settings/calendar")  # the link is shown once: afterwards only its status
     expect(page.get_by_role("textbox", name="Calendar link")).to_have_count(0)
-    expect(page.get_by_role("region", name="Your calendar link")).to_contain_text("Active")
+    status = page.get_by_role("region", name="Your calendar link")
+    expect(status).to_contain_text("Active")
+    expect(status.locator("[data-feed-last-used]")).not_to_have_text("Never")  # just fetched
     page.get_by_role("button", name="Revoke").click()
     dialog = page.get_by_role("dialog", name="Revoke your calendar link?")
+    expect(dialog).to_be_visible()
     shoot(page, "61-calendar-revoke")
     dialog.get_by_role("button", name="Revoke link").click()
     expect(page.get_by_role("button", name="Create calendar link")).to_be_visible()
@@ -344,16 +391,15 @@ def test_admin_sees_each_job_healthy_and_its_ticks_with_counts(
     ticks = page.get_by_role("table", name="Recent scheduler runs, newest first")
     rows = ticks.get_by_role("row")
     newest = [rows.nth(n).get_by_role("cell").nth(1) for n in range(1, 5)]
-    for cell, job in zip(
-        newest, ("stuck_messages", "digests", "cadence", "due_actions"), strict=True
-    ):
-        expect(cell).to_have_text(job)
+    order = ("stuck_messages", "digests", "cadence", "due_actions")
+    for cell, job in zip(newest, order, strict=True):
+        expect(cell.locator("code")).to_have_text(job)
+    expect(newest[1]).to_contain_text("Morning digests")
     # Whichever tick came first made the lapsed contact's check-in and the manager's digest.
     for job in ("cadence", "digests"):
-        made = rows.filter(has=page.get_by_role("cell", name=job, exact=True))
-        expect(
-            made.filter(has=page.get_by_role("cell", name="1", exact=True)).first
-        ).to_contain_text("OK")
+        of_job = rows.filter(has=page.locator("code", has_text=re.compile(rf"^{job}$")))
+        made = of_job.filter(has=page.get_by_role("cell", name="1", exact=True))
+        expect(made.first).to_contain_text("OK")
     shoot(page, "63-admin-scheduler")
 
 
@@ -363,26 +409,28 @@ def test_admin_sees_each_job_healthy_and_its_ticks_with_counts(
 def test_keep_in_touch_pages_fit_a_phone(phone_page: Page, live_server: LiveServer) -> None:
     page, seeded, people = phone_page, live_server.seeded, live_server.seeded.keep_in_touch
     assert page.viewport_size == PHONE
-    _tick(live_server)  # so that there is a digest to show
     sign_in(page, seeded.manager.email)
-
     _open_contact(page, people.logging_id, people.logging_name.split()[-1])
     expect(_card(page).get_by_role("combobox", name="How often")).to_be_visible()
+    _assert_save_beside_the_select(_card(page))
     expect(_timeline(page).get_by_role("form", name="Log interaction")).to_be_visible()
     _assert_fits_the_screen(page, "The contact page")
     shoot(page, "phone-50-contact-keep-in-touch")
+    met_on = _today(seeded) - timedelta(days=people.logging_last_touch_days)
+    _open_and_cancel_the_edit_form(
+        page, "meeting", met_on, people.logging_last_summary, "phone-50-edit-interaction"
+    )
 
     page.goto("/contacts?touch=soon&sort=touch_due")
     expect(page.get_by_label("Keep in touch")).to_have_value("soon")
     _assert_fits_the_screen(page, "The contacts list, filtered")
     shoot(page, "phone-51-contacts-touch-due")
 
-    page.goto("/digest")
-    expect(page.get_by_role("region", name="Due today")).to_be_visible()
-    _assert_fits_the_screen(page, "The digest")
-    shoot(page, "phone-52-digest")
-
     page.goto("/settings/calendar")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Calendar feed")
+    page.get_by_role("button", name="Create calendar link").click()
+    expect(page.get_by_role("textbox", name="Calendar link")).to_be_visible()
     _assert_fits_the_screen(page, "The calendar feed page")
-    shoot(page, "phone-53-calendar")
+    shoot(page, "phone-53-calendar-created")
+    page.get_by_role("button", name="Revoke").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke link").click()
+    expect(page.get_by_role("button", name="Create calendar link")).to_be_visible()

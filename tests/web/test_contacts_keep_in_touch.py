@@ -51,7 +51,7 @@ def test_the_list_shows_last_touch_and_flags_the_overdue(client, people):
     html = client.get("/contacts").get_data(as_text=True)
     assert "Last touch" in html
     assert "1 Mar 2026" in html
-    assert html.count("badge badge-overdue") == 2
+    assert html.count('title="A touch was due') == 2
     assert "Never" in html  # the contact with no touch at all
 
 
@@ -83,3 +83,8 @@ def test_a_touch_due_today_is_due_soon_but_not_overdue(client, people, monkeypat
     freeze_time(monkeypatch, datetime(2026, 6, 9, 12, tzinfo=UTC))  # Soon is due today
     assert "Soon" not in names_listed(client, "touch=overdue")
     assert "Soon" in names_listed(client, "touch=soon")
+
+
+def test_on_a_phone_the_name_carries_the_overdue_flag(client, people):
+    html = client.get("/contacts?touch=overdue").get_data(as_text=True)
+    assert html.count('show-sm-only">Touch overdue<') == 2

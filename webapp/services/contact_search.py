@@ -18,7 +18,7 @@ SORTS = {
     "-created": ("Newest first", (Contact.created_at.desc(), Contact.id.desc())),
     "-updated": ("Recently updated", (Contact.updated_at.desc(), Contact.id.desc())),
     "title": ("Title", (Contact.title, Contact.last_name, Contact.id)),
-    "touch_due": ("Touch due (most overdue first)", ()),  # ordered in ``contacts_query``
+    "touch_due": ("Touch due", ()),  # most overdue first, ordered in ``contacts_query``
 }
 DEFAULT_SORT = "name"
 # The keep-in-touch filter: contacts whose touch was due before today, or is due within two weeks.
