@@ -16,7 +16,6 @@ from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import select
@@ -27,6 +26,7 @@ from webapp.extensions import db
 from webapp.jobs.base import Clock, JobResult
 from webapp.models import Digest, User
 from webapp.services import digests
+from webapp.services.calendar import zone_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -79,11 +79,7 @@ def digest_day(user: User, clock: Clock, hour: int) -> date | None:
     """
     if clock.fixed_day is not None:
         return clock.fixed_day
-    try:
-        zone = ZoneInfo(user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    local = clock.now().astimezone(zone)
+    local = clock.now().astimezone(zone_of(user.timezone))
     return local.date() if local.hour >= hour else None
 
 

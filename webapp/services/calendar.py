@@ -18,13 +18,17 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def zone_of(timezone_name: str | None) -> ZoneInfo:
+    """The named time zone; UTC when there is no name or it is not a zone."""
+    try:
+        return ZoneInfo(timezone_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def today_in(timezone_name: str | None) -> date:
     """Today's date for someone in ``timezone_name`` (UTC if unknown)."""
-    try:
-        zone = ZoneInfo(timezone_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return now().astimezone(zone).date()
+    return now().astimezone(zone_of(timezone_name)).date()
 
 
 def month_day_exists(month: int, day: int) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from webapp import access
 from webapp.extensions import db
 from webapp.models import Contact, Interaction, Message, RelationshipAction
+from webapp.services.calendar import zone_of
 from webapp.services.interactions import KIND_LABELS
 
 if TYPE_CHECKING:
@@ -90,13 +91,6 @@ class TimelinePage:
 
     entries: list[TimelineEntry]
     older: str | None
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -242,7 +236,7 @@ def timeline_for(
     Three queries, each limited, merged here; days are the actor's calendar days.
     """
     contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_VIEW)
-    zone = _zone(actor.user.timezone)
+    zone = zone_of(actor.user.timezone)
     fetch = limit + 1  # one more than shown tells whether there are older entries
     entries = [_interaction_entry(i) for i in _interactions(contact.id, fetch, before)]
     entries += [

@@ -29,7 +29,7 @@ from webapp.services.profiles import find_profile
 from webapp.web.contacts import contact_page
 from webapp.web.forms.interactions import EDIT_PREFIX, CadenceForm, InteractionForm
 from webapp.web.formtools import show_service_errors
-from webapp.web.listing import wants_fragment
+from webapp.web.listing import section_fragment, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -43,7 +43,6 @@ bp = Blueprint("contact_interactions", __name__, url_prefix="/contacts/<int:cont
 
 TIMELINE_ANCHOR = "timeline"
 CARD_ANCHOR = "keep-in-touch"
-SECTION_HEADER = "X-Rapport-Section"
 
 
 # --- what the templates get -----------------------------------------------------------------------
@@ -177,15 +176,6 @@ def _page_url(contact_id: int, anchor: str, **args: Any) -> str:
     return url_for("contacts.show", contact_id=contact_id, _anchor=anchor, **args)
 
 
-def _fragment(html: str, status: int, section_id: str) -> Response:
-    """An htmx answer; an error status still swaps when marked with ``X-Rapport-Section``."""
-    response = make_response(html, status)
-    if status >= 400:
-        response.headers[SECTION_HEADER] = section_id
-    response.vary.add("HX-Request")
-    return response
-
-
 # --- the timeline ---------------------------------------------------------------------------------
 
 
@@ -204,7 +194,7 @@ def _timeline_answer(
     if touched:
         card = build_card(actor, contact, find_profile(contact.id))
         html += render_template("contacts/_keep_in_touch.html", card=card, oob=True)
-    return _fragment(html, status, TIMELINE_ANCHOR)
+    return section_fragment(html, status, TIMELINE_ANCHOR)
 
 
 def _refused(actor: Actor, contact_id: int, error: Conflict, **shown: Any) -> Response:
@@ -232,7 +222,9 @@ def timeline_entries(contact_id: int) -> Response:
     if not wants_fragment():
         return redirect(_page_url(contact_id, TIMELINE_ANCHOR), 303)
     section = build_timeline(actor, _contact(actor, contact_id))
-    return _fragment(render_template("contacts/_timeline_entries.html", timeline=section), 200, "")
+    return section_fragment(
+        render_template("contacts/_timeline_entries.html", timeline=section), 200, ""
+    )
 
 
 @bp.get("/timeline/older")
@@ -246,7 +238,7 @@ def older_entries(contact_id: int) -> Response:
         return redirect(_page_url(contact_id, TIMELINE_ANCHOR, **args), 303)
     section = build_timeline(actor, _contact(actor, contact_id), older_than=before.token())
     html = render_template("contacts/_timeline_older.html", timeline=section)
-    return _fragment(html, 200, "")
+    return section_fragment(html, 200, "")
 
 
 @bp.post("/interactions")
@@ -324,7 +316,7 @@ def _card_answer(actor: Actor, contact_id: int, *, status: int = 200, **shown: A
             return redirect(_page_url(contact_id, CARD_ANCHOR), 303)
         return make_response(contact_page(contact_id, status, keep_in_touch=card))
     html = render_template("contacts/_keep_in_touch.html", card=card, oob=False)
-    return _fragment(html, status, CARD_ANCHOR)
+    return section_fragment(html, status, CARD_ANCHOR)
 
 
 @bp.get("/keep-in-touch")
@@ -336,7 +328,7 @@ def keep_in_touch_view(contact_id: int) -> Response:
         return redirect(_page_url(contact_id, CARD_ANCHOR), 303)
     contact = _contact(actor, contact_id)
     card = build_card(actor, contact, find_profile(contact.id))
-    return _fragment(render_template("contacts/_keep_in_touch.html", card=card), 200, "")
+    return section_fragment(render_template("contacts/_keep_in_touch.html", card=card), 200, "")
 
 
 @bp.post("/keep-in-touch")

@@ -39,7 +39,7 @@ from webapp.services.validation import positive_int
 from webapp.web.contact_relationships import ACTIONS_CHANGED, TOUCHES_CHANGED, add_trigger
 from webapp.web.contacts import contact_page, life_event_rows
 from webapp.web.forms.messages import CHANNEL_NAMES, MessageForm
-from webapp.web.listing import wants_fragment
+from webapp.web.listing import section_fragment, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -51,7 +51,6 @@ bp = Blueprint("contact_messages", __name__, url_prefix="/contacts/<int:contact_
 
 ANCHOR = "conversation"
 CONVERSATION_LENGTH = 50
-SECTION_HEADER = "X-Rapport-Section"
 # A send the service refused, or Twilio did: shown as an alert in the section.
 SEND_REFUSALS = (
     NotOptedIn,
@@ -221,11 +220,9 @@ def _answer(
     conversation = build_conversation(actor, contact, **shown)
     if wants_fragment():
         html = render_template("contacts/_conversation.html", conversation=conversation)
-        response = make_response(html, status)
+        response = section_fragment(html, status, ANCHOR)
         if trigger:
             add_trigger(response, trigger)
-        if status >= 400:
-            response.headers[SECTION_HEADER] = ANCHOR
     elif status < 400:
         response = redirect(_page_url(contact_id), 303)
     else:

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from calendar import month_name
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
 from webapp.guards import current_actor
+from webapp.services.calendar import zone_of
 
 
 def viewer_zone() -> ZoneInfo:
     """The signed-in user's time zone; UTC for strangers or an unknown zone."""
     actor = current_actor()
-    try:
-        return ZoneInfo(actor.user.timezone if actor else "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_of(actor.user.timezone if actor else None)
 
 
 def local_time(moment: datetime | None, empty: str = "") -> Markup:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from flask import request
+from typing import TYPE_CHECKING
+
+from flask import make_response, request
 from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import Company
 from webapp.services.validation import MAX_PAGE, positive_int
 
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response
+
 MAX_QUERY_LENGTH = 200
+SECTION_HEADER = "X-Rapport-Section"
 
 
 def search_text() -> str:
@@ -25,6 +31,16 @@ def page_number() -> int:
 def wants_fragment() -> bool:
     """htmx swaps the results region; a history restore needs the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def section_fragment(html: str, status: int, section_id: str) -> Response:
+    """A contact-page section for htmx. htmx drops error answers, so one with an error status
+    names its section in ``X-Rapport-Section`` and static/app.js swaps it in anyway."""
+    response = make_response(html, status)
+    if status >= 400:
+        response.headers[SECTION_HEADER] = section_id
+    response.vary.add("HX-Request")
+    return response
 
 
 def company_options() -> list[tuple[int, str]]:
