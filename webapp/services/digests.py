@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 
 from webapp import access
 from webapp.extensions import db
@@ -29,6 +29,7 @@ from webapp.services.audit import apply_changes, record_event
 from webapp.services.bulk import insert_ignoring_duplicates
 from webapp.services.calendar import month_days, next_occurrence, now, today_in
 from webapp.services.errors import NotFound
+from webapp.services.life_events import on_month_days
 
 if TYPE_CHECKING:
     from webapp.access import Actor
@@ -154,7 +155,6 @@ def _events_by_user(day_of: dict[int, date]) -> dict[int, list[dict[str, Any]]]:
     events, a year not reached yet, 29 February) is worked out in Python for its owner's day.
     """
     pairs = set().union(*(month_days(day, EVENT_DAYS) for day in set(day_of.values())))
-    on_days = [and_(LifeEvent.event_month == m, LifeEvent.event_day == d) for m, d in sorted(pairs)]
     stmt = (
         select(
             LifeEvent.id,
@@ -170,7 +170,11 @@ def _events_by_user(day_of: dict[int, date]) -> dict[int, list[dict[str, Any]]]:
             Contact.owner_id,
         )
         .join(Contact, Contact.id == LifeEvent.contact_id)
-        .where(Contact.owner_id.in_(list(day_of)), Contact.archived_at.is_(None), or_(*on_days))
+        .where(
+            Contact.owner_id.in_(list(day_of)),
+            Contact.archived_at.is_(None),
+            on_month_days(pairs),
+        )
     )
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in db.session.execute(stmt):

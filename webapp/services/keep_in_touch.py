@@ -85,9 +85,7 @@ class KeepInTouch:
 def standing(contact: Contact, profile: RelationshipProfile | None, today: date) -> KeepInTouch:
     """The contact's last touch, next due day and cadence (no query beyond the client tier)."""
     chosen = profile.cadence_days if profile is not None else None
-    company = contact.primary_company
-    client = company.client_profile if company is not None else None
-    tier = client.tier if client is not None else None
+    tier = touches.client_tier(contact)
     days = touches.cadence_for(contact, profile)
     if chosen is not None:
         source = "profile" if chosen else "none"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from webapp import access
 from webapp.extensions import db
@@ -16,6 +16,10 @@ from webapp.services.life_event_types import LIFE_EVENT_TYPES, life_event_type
 from webapp.services.validation import FieldErrors
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy import ColumnElement
+
     from webapp.access import Actor
 
 MAX_DAYS_BEFORE = 365
@@ -44,6 +48,13 @@ SCHEDULE_COLUMNS = {
     "auto_action_enabled",
     "auto_action_days_before",
 }
+
+
+def on_month_days(pairs: Iterable[tuple[int, int]]) -> ColumnElement[bool]:
+    """SQL: the event falls on one of these (month, day) pairs (see ``calendar.month_days``)."""
+    return or_(
+        *(and_(LifeEvent.event_month == m, LifeEvent.event_day == d) for m, d in sorted(pairs))
+    )
 
 
 def events_query(contact_id: int):

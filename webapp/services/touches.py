@@ -59,13 +59,18 @@ def tier_cadence(tier: str | None) -> int | None:
     return CADENCE_BY_TIER.get(tier) if tier else None
 
 
+def client_tier(contact: Contact) -> str | None:
+    """The tier of the contact's primary company, if it is a client."""
+    company = contact.primary_company
+    client = company.client_profile if company is not None else None
+    return client.tier if client is not None else None
+
+
 def cadence_for(contact: Contact, profile: RelationshipProfile | None) -> int | None:
     """Days between touches for this contact; ``None`` when no reminder is wanted."""
     days = profile.cadence_days if profile is not None else None
     if days is None:
-        company = contact.primary_company
-        client = company.client_profile if company is not None else None
-        days = tier_cadence(client.tier if client is not None else None)
+        days = tier_cadence(client_tier(contact))
     return days or None
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from webapp import access
@@ -19,6 +19,7 @@ from webapp.services.action_queries import ActionFilters, actions_query, count_a
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.calendar import month_days, today_in
 from webapp.services.life_event_types import life_event_type
+from webapp.services.life_events import on_month_days
 from webapp.web.listing import wants_fragment
 
 if TYPE_CHECKING:
@@ -107,14 +108,14 @@ def upcoming_events(owner_id: int, today: date) -> list[UpcomingEvent]:
     SQL narrows to the month-days in the window; the next occurrence (one-off events, a year
     not reached yet, 29 February) is worked out in Python.
     """
-    on_days = [
-        and_(LifeEvent.event_month == month, LifeEvent.event_day == day)
-        for month, day in sorted(month_days(today, UPCOMING_DAYS))
-    ]
     stmt = (
         select(LifeEvent)
         .join(LifeEvent.contact)
-        .where(Contact.owner_id == owner_id, Contact.archived_at.is_(None), or_(*on_days))
+        .where(
+            Contact.owner_id == owner_id,
+            Contact.archived_at.is_(None),
+            on_month_days(month_days(today, UPCOMING_DAYS)),
+        )
         .options(contains_eager(LifeEvent.contact))
     )
     last = today + timedelta(days=UPCOMING_DAYS - 1)
