@@ -1,4 +1,4 @@
-"""Fixtures shared by the relationships API tests (each module brings its own ``api`` client)."""
+"""Fixtures shared by the relationships API tests; a module wanting another caller overrides api."""
 
 from __future__ import annotations
 
@@ -6,6 +6,12 @@ import pytest
 
 from tests.api.relationship_helpers import client_contact, company
 from webapp.extensions import db as _db
+
+
+@pytest.fixture
+def api(api_client):
+    """The caller: Mary, a member, with an API key carrying all her permissions."""
+    return api_client(role="member", name="Mary Member")
 
 
 @pytest.fixture

@@ -33,11 +33,6 @@ PHOTOS = ("https://api.twilio.com/media/ME1", "https://api.twilio.com/media/ME2"
 
 
 @pytest.fixture
-def api(api_client):
-    return api_client(role="member")
-
-
-@pytest.fixture
 def ada(db, api):
     return opted_in_contact(api.user, phone=ADA_MOBILE, whatsapp=ADA_WHATSAPP)
 

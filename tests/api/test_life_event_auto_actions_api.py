@@ -30,11 +30,6 @@ def frozen(monkeypatch):
 
 
 @pytest.fixture
-def api(api_client):
-    return api_client(role="member")
-
-
-@pytest.fixture
 def manager(api_client):
     return api_client(role="manager")
 

@@ -25,11 +25,6 @@ START = datetime(2025, 6, 1, 9, tzinfo=UTC)
 
 
 @pytest.fixture
-def api(api_client):
-    return api_client(role="member", name="Mary Member")
-
-
-@pytest.fixture
 def ada(db, api):
     return opted_in_contact(api.user)
 

@@ -35,11 +35,6 @@ PHOTO = "https://cdn.example.com/cake.jpg"
 
 
 @pytest.fixture
-def api(api_client):
-    return api_client(role="member", name="Mary Member")
-
-
-@pytest.fixture
 def ada(db, api):
     return opted_in_contact(api.user, phone=ADA_MOBILE)
 

@@ -23,11 +23,6 @@ INVALID_TO = "The 'To' number +447911123456 is not a valid phone number."
 
 
 @pytest.fixture
-def api(api_client):
-    return api_client(role="member", name="Mary Member")
-
-
-@pytest.fixture
 def ada(db, api):
     return opted_in_contact(api.user)
 

@@ -30,11 +30,6 @@ def frozen(monkeypatch):
 
 
 @pytest.fixture
-def api(api_client):
-    return api_client(role="member")
-
-
-@pytest.fixture
 def contact(db, api):
     person = client_contact(api.user, phones=(FIRST_PHONE, SECOND_PHONE))
     _db.session.commit()

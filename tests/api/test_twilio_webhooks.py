@@ -27,11 +27,6 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 @pytest.fixture
-def api(api_client):
-    return api_client(role="member")
-
-
-@pytest.fixture
 def ada(db, api):
     return opted_in_contact(api.user)
 
