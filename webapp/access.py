@@ -54,6 +54,8 @@ ROLE_DEFAULTS: dict[str, frozenset[str]] = {
 # Who sees whose relationship actions and queues.
 SEES_ALL_ACTIONS = frozenset({"executive", "head"})
 SEES_SQUAD_ACTIONS = frozenset({"manager"})
+# Who opens the Team view: managers (their squad), heads and executives (everyone).
+LEADS_TEAMS = SEES_ALL_ACTIONS | SEES_SQUAD_ACTIONS
 
 Model = TypeVar("Model")
 
@@ -144,6 +146,21 @@ def scope_actions(actor: Actor, stmt: Select, assignee_column: InstrumentedAttri
     if assignees is None:
         return stmt
     return stmt.where(assignee_column.in_(assignees))
+
+
+def may_view_team(actor: Actor) -> bool:
+    """Whether the actor may open the Team view: a manager, head or executive who can view."""
+    return actor.user.role in LEADS_TEAMS and can(actor, RELATIONSHIPS_VIEW)
+
+
+def team_member_ids(actor: Actor) -> Select | None:
+    """Whose work the Team view shows, as a select of user ids; ``None`` means everyone's.
+
+    The same people whose actions the actor sees; anyone who leads no team is refused.
+    """
+    if not may_view_team(actor):
+        raise PermissionDenied("The Team view is for managers, heads and executives.")
+    return visible_assignee_ids(actor)
 
 
 def sees_actions_of(actor: Actor, user: User) -> bool:

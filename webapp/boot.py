@@ -32,6 +32,8 @@ def register_logging(app: Flask) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        # The twilio client logs every request's headers at INFO: too loud for a terminal.
+        logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:

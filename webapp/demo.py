@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from webapp import access
 from webapp.demo_messages import seed_messages
+from webapp.demo_partners import seed_finished_work, seed_partners
 from webapp.demo_relationships import seed_relationships
 from webapp.demo_touches import seed_touches
 from webapp.extensions import db
@@ -187,7 +188,9 @@ def seed_demo(*, force: bool = False) -> str:
     company_list = _seed_companies(actor, fake, rng, people)
     contact_list = _seed_contacts(actor, fake, rng, people, company_list)
     seed_relationships(contact_list, rng)
+    seed_finished_work(contact_list, rng)
     interaction_count = seed_touches(contact_list, rng)
+    partner_count = seed_partners(actor, fake, rng, [c for c in company_list if c.is_client])
     db.session.flush()
     message_count = seed_messages(admin, rng)
     action_count = db.session.scalar(select(func.count(RelationshipAction.id)))
@@ -196,7 +199,7 @@ def seed_demo(*, force: bool = False) -> str:
             f"Seeded the demo firm: {len(people)} people, {CLIENT_COUNT} clients, "
             f"{NON_CLIENT_COUNT} other companies, {len(contact_list)} contacts, "
             f"{action_count} relationship actions, {message_count} messages and "
-            f"{interaction_count} logged interactions.",
+            f"{interaction_count} logged interactions and {partner_count} client partners.",
             demo_sign_ins(),
         ]
     )

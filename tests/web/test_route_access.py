@@ -32,6 +32,7 @@ ID_ARGUMENTS = {
     "message_id",
     "template_id",
     "interaction_id",
+    "partner_id",
 }
 
 

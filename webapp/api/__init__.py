@@ -22,6 +22,7 @@ def authenticate_and_protect():
 
 # Routes register on ``api`` when their modules load.
 from webapp.api import (  # noqa: E402
+    clients,
     identity,
     messages,
     openapi,
@@ -29,4 +30,12 @@ from webapp.api import (  # noqa: E402
     relationships,
 )
 
-__all__ = ["api", "identity", "messages", "openapi", "relationship_actions", "relationships"]
+__all__ = [
+    "api",
+    "clients",
+    "identity",
+    "messages",
+    "openapi",
+    "relationship_actions",
+    "relationships",
+]

@@ -97,6 +97,30 @@ class MessageSend(Body):
     )
 
 
+class PartnerCreate(Body):
+    partner_company_name: str
+    partner_contact_name: str | None = None
+    partner_contact_email: str | None = Field(None, description="A valid email address")
+    relationship_type: str | None = Field(None, description="Referral partner, Reseller, ...")
+    estimated_deal_size: float | None = Field(
+        None, ge=0, description="Non-negative, to the cent; kept exactly (not as a float)"
+    )
+    notes: str | None = None
+    contact_id: Id | None = Field(None, description="An existing contact linked to the partner")
+
+
+class PartnerUpdate(Body):
+    """Every field optional; ``null`` clears any field but ``partner_company_name``."""
+
+    partner_company_name: str = None  # type: ignore[assignment]
+    partner_contact_name: str | None = None
+    partner_contact_email: str | None = None
+    relationship_type: str | None = None
+    estimated_deal_size: float | None = Field(None, ge=0)
+    notes: str | None = None
+    contact_id: Id | None = None
+
+
 class Profile(Shape):
     id: str
     contact_id: str
@@ -181,6 +205,68 @@ class Message(Shape):
     status_changed_at: str | None
     created_at: str
     updated_at: str
+
+
+class Partner(Shape):
+    id: str
+    company_id: str
+    partner_company_name: str
+    partner_contact_name: str | None
+    partner_contact_email: str | None
+    relationship_type: str | None
+    estimated_deal_size: float | None
+    notes: str | None
+    contact_id: str | None
+    contact_name: str | None
+    created_at: str
+    updated_at: str
+
+
+class PartnerList(Shape):
+    partners: list[Partner]
+
+
+class PartnerResponse(Shape):
+    partner: Partner
+
+
+class SummaryContact(Shape):
+    id: str
+    first_name: str
+    last_name: str
+    title: str | None
+    role: str | None = Field(description="Their role at this company")
+    email: str | None
+    phone: str | None
+    owner_id: str | None
+    owner_name: str | None
+    last_touch_on: str | None
+    communication_preference: str | None
+    communication_notes: str | None
+    preferred_name: str | None
+    phone_number: str | None
+    whatsapp_number: str | None
+    twilio_opt_in: bool
+    assistant_name: str | None
+    assistant_email: str | None
+    dietary_requirements: str | None
+    interests: list[str]
+
+
+class SummaryEvent(LifeEvent):
+    days_until: int
+    first_name: str
+    last_name: str
+
+
+class RelationshipSummary(Shape):
+    contacts: list[SummaryContact]
+    events: list[SummaryEvent] = Field(
+        description="Events next happening from today through 90 days ahead, soonest first"
+    )
+    actions: list[Action] = Field(description="Pending actions within the caller's scope")
+    partners: list[Partner]
+    messages: list[Message] = Field(description="The 10 most recent, newest first")
 
 
 class MessageList(Shape):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from webapp.services.action_queries import is_overdue
@@ -12,12 +13,15 @@ from webapp.services.calendar import format_calendar_day
 if TYPE_CHECKING:
     from webapp.models import (
         ApiKey,
+        Contact,
         LifeEvent,
         Message,
+        Partner,
         RelationshipAction,
         RelationshipProfile,
         User,
     )
+    from webapp.services.summaries import ClientSummary, UpcomingEvent
 
 
 def user_json(user: User) -> dict:
@@ -149,4 +153,88 @@ def message_json(message: Message) -> dict:
         "status_changed_at": _iso(message.status_changed_at),
         "created_at": message.created_at.isoformat(),
         "updated_at": message.updated_at.isoformat(),
+    }
+
+
+def amount_json(value: Decimal | None) -> int | float | None:
+    """An exact amount as a JSON number: whole amounts as integers, others to the cent.
+
+    Amounts have at most fifteen digits, so the float prints back exactly as stored.
+    """
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def partner_json(partner: Partner) -> dict:
+    contact = partner.contact
+    return {
+        "id": str(partner.id),
+        "company_id": str(partner.company_id),
+        "partner_company_name": partner.partner_company_name,
+        "partner_contact_name": partner.partner_contact_name,
+        "partner_contact_email": partner.partner_contact_email,
+        "relationship_type": partner.relationship_type,
+        "estimated_deal_size": amount_json(partner.estimated_deal_size),
+        "notes": partner.notes,
+        "contact_id": _id(partner.contact_id),
+        "contact_name": contact.full_name if contact else None,
+        "created_at": partner.created_at.isoformat(),
+        "updated_at": partner.updated_at.isoformat(),
+    }
+
+
+def summary_contact_json(contact: Contact, company_id: int) -> dict:
+    """A client's contact with how they like to be contacted (their relationship profile)."""
+    profile = contact.relationship_profile
+    link = next((lk for lk in contact.company_links if lk.company_id == company_id), None)
+
+    def kept(name: str):
+        return getattr(profile, name) if profile is not None else None
+
+    return {
+        "id": str(contact.id),
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "title": contact.title,
+        "role": link.role if link else None,
+        "email": contact.primary_email,
+        "phone": contact.primary_phone,
+        "owner_id": _id(contact.owner_id),
+        "owner_name": contact.owner.name if contact.owner else None,
+        "last_touch_on": _iso(contact.last_touch_on),
+        "communication_preference": kept("communication_preference"),
+        "communication_notes": kept("communication_notes"),
+        "preferred_name": kept("preferred_name"),
+        "phone_number": kept("phone_number"),
+        "whatsapp_number": kept("whatsapp_number"),
+        "twilio_opt_in": bool(kept("twilio_opt_in")),
+        "assistant_name": kept("assistant_name"),
+        "assistant_email": kept("assistant_email"),
+        "dietary_requirements": kept("dietary_requirements"),
+        "interests": list(kept("interests") or []),
+    }
+
+
+def upcoming_event_json(upcoming: UpcomingEvent, today: date) -> dict:
+    """A life event in the summary: the event, its next occurrence, and whose it is."""
+    event = upcoming.event
+    return {
+        **life_event_json(event, today),
+        "next_occurrence": upcoming.occurs_on.isoformat(),
+        "days_until": upcoming.days_away(today),
+        "first_name": event.contact.first_name,
+        "last_name": event.contact.last_name,
+    }
+
+
+def summary_json(summary: ClientSummary) -> dict:
+    """Reference 002's relationship summary: ``{contacts, events, actions, partners, messages}``."""
+    company_id = summary.company.id
+    return {
+        "contacts": [summary_contact_json(c, company_id) for c in summary.contacts],
+        "events": [upcoming_event_json(up, summary.today) for up in summary.events],
+        "actions": [action_json(action) for action in summary.actions],
+        "partners": [partner_json(partner) for partner in summary.partners],
+        "messages": [message_json(message) for message in summary.messages],
     }

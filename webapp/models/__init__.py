@@ -26,6 +26,7 @@ from webapp.models.messages import (
     Message,
     MessageTemplate,
 )
+from webapp.models.partners import Partner
 from webapp.models.people import ROLES, PermissionOverride, Squad, User
 from webapp.models.relationships import COMMUNICATION_CHANNELS, LifeEvent, RelationshipProfile
 from webapp.models.scheduled import (
@@ -69,6 +70,7 @@ __all__ = [
     "ContactCompanyLink",
     "ContactEmail",
     "ContactPhone",
+    "Partner",
     "PermissionOverride",
     "Squad",
     "User",

@@ -29,10 +29,29 @@ class ActionFilters:
     assigned_to_ids: tuple[int, ...] = ()
     contact_id: int | None = None
     company_id: int | None = None
+    client_company_id: int | None = None  # filed under the company (see ``filed_company_id``)
     due_after: date | None = None  # on or after
     due_before: date | None = None  # on or before
     undated: bool = False  # only actions without a due date
     assignees: Select | None = field(default=None, compare=False)  # a sub-scope, e.g. "mine"
+
+
+def filed_company_id():
+    """SQL: the company an action is for: its own company, else its contact's primary company.
+
+    The same rule ``action_json`` uses to name the company, so lists and counts agree.
+    """
+    primary = (
+        select(ContactCompanyLink.company_id)
+        .where(
+            ContactCompanyLink.contact_id == RelationshipAction.contact_id,
+            ContactCompanyLink.is_primary,
+        )
+        .correlate(RelationshipAction)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(RelationshipAction.company_id, primary)
 
 
 def is_overdue(action: RelationshipAction) -> bool:
@@ -55,6 +74,8 @@ def _filtered(stmt: Select, filters: ActionFilters) -> Select:
         conditions.append(action.contact_id == filters.contact_id)
     if filters.company_id is not None:
         conditions.append(action.company_id == filters.company_id)
+    if filters.client_company_id is not None:
+        conditions.append(filed_company_id() == filters.client_company_id)
     if filters.due_after is not None:
         conditions.append(action.due_on >= filters.due_after)
     if filters.due_before is not None:

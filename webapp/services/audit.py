@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from webapp.extensions import db
@@ -16,6 +17,8 @@ def json_safe(value: Any) -> Any:
     """A JSON-safe form of a column value."""
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     if isinstance(value, dict):

@@ -58,6 +58,13 @@ class BadRequest(ValidationFailed):
             self.code = code
 
 
+class NotAClient(DomainError):
+    """The company exists but has no client profile, and the operation is for clients only."""
+
+    code = "not_a_client"
+    status = 404
+
+
 class Conflict(DomainError):
     """The write would break a uniqueness rule (an email already used, a domain already taken)."""
 

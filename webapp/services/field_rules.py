@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from webapp.services import calendar
 from webapp.services.validation import MAX_ID, clean_text, normalise_email, normalise_phone
 
 MAX_INTERESTS = 30
 MAX_INTEREST_LENGTH = 60
+CENT = Decimal("0.01")
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
 
@@ -57,6 +59,30 @@ def whole_number(value: object, lowest: int, highest: int, *, nullable: bool = T
     if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
         raise ValueError(f"Use a whole number from {lowest} to {highest}.")
     return value
+
+
+def amount(value: object, highest: Decimal) -> Decimal | None:
+    """A non-negative amount of money, to the cent, kept exactly; empty is ``None``.
+
+    A JSON number (or a string of one, from a form) is read from its digits, never through a
+    binary float, so 0.1 stays 0.1.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("Send a number, like 250000 or 1250.50.")
+    text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("Send a number, like 250000 or 1250.50.") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError("Use an amount of zero or more.")
+    if number > highest:
+        raise ValueError(f"Use an amount up to {highest:,}.")
+    if number != number.quantize(CENT):
+        raise ValueError("Use at most two decimal places (whole cents).")
+    return number.quantize(CENT)
 
 
 def record_id(value: object) -> int | None:

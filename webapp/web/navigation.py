@@ -10,6 +10,8 @@ from flask import current_app, request, url_for
 from webapp import access
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from webapp.access import Actor
 
 
@@ -19,15 +21,15 @@ class NavEntry:
     endpoint: str
     permission: str | None
     url_args: tuple[tuple[str, str], ...] = ()
+    shown_to: Callable[[Actor], bool] | None = None  # a rule beyond the permission
 
 
 MAIN_NAVIGATION = (
     NavEntry("Today", "today.index", None),
     NavEntry("Contacts", "contacts.index", access.RELATIONSHIPS_VIEW),
-    NavEntry("Clients", "companies.index", access.RELATIONSHIPS_VIEW, (("clients", "1"),)),
-    # Actions and Team appear once their pages are registered (issues 3 and 6).
+    NavEntry("Clients", "clients.index", access.RELATIONSHIPS_VIEW),
     NavEntry("Actions", "actions.index", access.RELATIONSHIPS_VIEW),
-    NavEntry("Team", "team.index", access.RELATIONSHIPS_MANAGE),
+    NavEntry("Team", "team.index", access.RELATIONSHIPS_VIEW, shown_to=access.may_view_team),
 )
 
 
@@ -46,6 +48,8 @@ def navigation_for(actor: Actor) -> list[NavLink]:
         if entry.endpoint not in current_app.view_functions:
             continue
         if entry.permission and not access.can(actor, entry.permission):
+            continue
+        if entry.shown_to is not None and not entry.shown_to(actor):
             continue
         url = url_for(entry.endpoint, **dict(entry.url_args))
         links.append(NavLink(entry.label, url, entry.endpoint.split(".")[0] == current_area))
