@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.extensions import db
@@ -68,10 +68,11 @@ def people_query(company_id: int):
         select(Contact)
         .where(works_at(company_id))
         .options(
+            # Joined, not select-in: select-in loads in batches of 500, one query each.
             joinedload(Contact.relationship_profile),
-            selectinload(Contact.emails),
-            selectinload(Contact.phones),
-            selectinload(Contact.company_links),
+            joinedload(Contact.emails),
+            joinedload(Contact.phones),
+            joinedload(Contact.company_links),
             joinedload(Contact.owner),
         )
         .order_by(Contact.last_name, Contact.first_name, Contact.id)
@@ -128,7 +129,7 @@ def client_summary(actor: Actor, company_id: int) -> ClientSummary:
     return ClientSummary(
         company=company,
         today=today,
-        contacts=list(db.session.scalars(people_query(company.id))),
+        contacts=list(db.session.scalars(people_query(company.id)).unique()),
         events=upcoming_events(company.id, today),
         actions=pending_actions(actor, company.id),
         partners=list(db.session.scalars(partners.partners_query(company.id))),
