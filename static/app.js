@@ -173,3 +173,12 @@ window.addEventListener("load", () => {
   const box = document.querySelector("[data-composer-text][autofocus]");
   if (box && (document.activeElement === document.body || !document.activeElement)) box.focus();
 });
+
+// client page: a Print / PDF button prints the page (print CSS lays it out). As a link to the
+// print layout (?print=1) it still works without JavaScript.
+document.addEventListener("click", (event) => {
+  const trigger = event.target.closest("[data-print]");
+  if (!trigger) return;
+  event.preventDefault();
+  window.print();
+});

@@ -12,6 +12,8 @@ from webapp.web import (
     api_keys,
     auth,
     calendar_feed,
+    client_partners,
+    clients,
     companies,
     contact_interactions,
     contact_messages,
@@ -19,6 +21,7 @@ from webapp.web import (
     contacts,
     digest,
     health,
+    team,
     today,
 )
 
@@ -35,7 +38,10 @@ BLUEPRINT_MODULES = (
     contact_messages,
     contact_interactions,
     companies,
+    clients,
+    client_partners,
     actions,
+    team,
     admin,
     admin_messages,
     admin_scheduler,

@@ -1,0 +1,171 @@
+"""Finding clients: the search, filters and sort orders behind the Clients list.
+
+One query returns a page of rows, each a client company with what the list shows: live contacts,
+the viewer's open and overdue actions filed under it, its last touch and its partners' total
+estimated deal size. Action counts go through ``access.scope_actions``, so every viewer counts
+only the actions they may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from webapp import access
+from webapp.extensions import db
+from webapp.models import (
+    CLIENT_TIERS,
+    ClientProfile,
+    Company,
+    CompanyDomain,
+    Contact,
+    ContactCompanyLink,
+    Partner,
+    RelationshipAction,
+    User,
+)
+from webapp.services.action_queries import filed_company_id
+from webapp.services.company_search import contact_count_column
+from webapp.services.search import like_pattern
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlalchemy import Select
+
+    from webapp.access import Actor
+
+SORTS = {
+    "name": "Name A–Z",
+    "tier": "Tier (strategic first)",
+    "last_touch": "Last touch (oldest first)",
+    "open": "Most open actions",
+    "overdue": "Most overdue actions",
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class ClientFilters:
+    """What narrows the Clients list; the defaults mean every client, by name."""
+
+    q: str = ""
+    tier: str = ""  # one of CLIENT_TIERS, or "" for any
+    account_manager_id: int | None = None
+    mine: bool = False  # the viewer is the account manager
+    overdue_only: bool = False  # clients with at least one overdue action the viewer sees
+    sort: str = DEFAULT_SORT
+
+
+def _action_counts(actor: Actor, today: date):
+    """Per company: the viewer's pending actions filed under it, and how many are overdue."""
+    filed = select(
+        filed_company_id().label("company_id"),
+        RelationshipAction.due_on.label("due_on"),
+    ).where(RelationshipAction.status == "pending")
+    filed = access.scope_actions(actor, filed, RelationshipAction.assigned_to_id).subquery()
+    overdue = case((filed.c.due_on < today, 1), else_=0)
+    return (
+        select(
+            filed.c.company_id,
+            func.count().label("open_count"),
+            func.sum(overdue).label("overdue_count"),
+        )
+        .group_by(filed.c.company_id)
+        .subquery("client_actions")
+    )
+
+
+def _last_touch_column():
+    """The latest touch of any of the company's live contacts."""
+    return (
+        select(func.max(Contact.last_touch_on))
+        .join(ContactCompanyLink, ContactCompanyLink.contact_id == Contact.id)
+        .where(ContactCompanyLink.company_id == Company.id, Contact.archived_at.is_(None))
+        .correlate(Company)
+        .scalar_subquery()
+    )
+
+
+def _deal_size_column():
+    """The sum of the company's partners' estimated deal sizes (``None`` if none has one)."""
+    return (
+        select(func.sum(Partner.estimated_deal_size))
+        .where(Partner.company_id == Company.id)
+        .correlate(Company)
+        .scalar_subquery()
+    )
+
+
+def clients_query(actor: Actor, filters: ClientFilters, today: date) -> Select:
+    """Rows of ``(Company, contact_count, open_actions, overdue_actions, last_touch_on,
+    deal_size)`` for the filters and sort, with the client profile, account manager and
+    domains loaded. ``today`` is the viewer's day: an action due before it is overdue."""
+    counts = _action_counts(actor, today)
+    open_actions = func.coalesce(counts.c.open_count, 0)
+    overdue_actions = func.coalesce(counts.c.overdue_count, 0)
+    last_touch = _last_touch_column().label("last_touch_on")
+    stmt = (
+        select(
+            Company,
+            contact_count_column(),
+            open_actions.label("open_actions"),
+            overdue_actions.label("overdue_actions"),
+            last_touch,
+            _deal_size_column().label("deal_size"),
+        )
+        .join(ClientProfile, ClientProfile.company_id == Company.id)
+        .outerjoin(counts, counts.c.company_id == Company.id)
+        .options(
+            contains_eager(Company.client_profile).joinedload(ClientProfile.account_manager),
+            selectinload(Company.domains),
+        )
+    )
+    stmt = _filtered(stmt, actor, filters)
+    if filters.overdue_only:
+        stmt = stmt.where(overdue_actions > 0)
+    by_name = (Company.name, Company.id)
+    tier_rank = case(
+        {tier: rank for rank, tier in enumerate(CLIENT_TIERS)}, value=ClientProfile.tier
+    )
+    orders = {
+        "tier": (tier_rank, *by_name),
+        "last_touch": (last_touch.is_not(None), last_touch, *by_name),
+        "open": (open_actions.desc(), overdue_actions.desc(), *by_name),
+        "overdue": (overdue_actions.desc(), open_actions.desc(), *by_name),
+    }
+    return stmt.order_by(*orders.get(filters.sort, by_name))
+
+
+def _filtered(stmt: Select, actor: Actor, filters: ClientFilters) -> Select:
+    if filters.q.strip():
+        pattern = like_pattern(filters.q.strip())
+        domain_match = exists().where(
+            CompanyDomain.company_id == Company.id, CompanyDomain.domain.ilike(pattern, escape="\\")
+        )
+        stmt = stmt.where(or_(Company.name.ilike(pattern, escape="\\"), domain_match))
+    if filters.tier in CLIENT_TIERS:
+        stmt = stmt.where(ClientProfile.tier == filters.tier)
+    if filters.mine:
+        stmt = stmt.where(ClientProfile.account_manager_id == actor.user_id)
+    elif filters.account_manager_id is not None:
+        stmt = stmt.where(ClientProfile.account_manager_id == filters.account_manager_id)
+    return stmt
+
+
+def account_manager_options() -> list[tuple[int, str]]:
+    """Users who manage at least one client, as (id, name), in one query."""
+    stmt = (
+        select(User.id, User.name)
+        .where(exists().where(ClientProfile.account_manager_id == User.id))
+        .order_by(User.name, User.id)
+    )
+    return [(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+def client_count() -> int:
+    """How many companies are clients (whatever the filters)."""
+    return db.session.scalar(select(func.count(ClientProfile.id))) or 0

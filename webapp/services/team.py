@@ -1,0 +1,251 @@
+"""The Team view's numbers: each person's open, overdue and recently done actions, when they last
+did something, and how many actions each squad completed per week.
+
+A manager's team is their squad and themself; heads and executives see everyone. Only active
+users are counted, and every number is of actions *assigned* to the person. Each figure is one
+grouped SQL query, so the page costs the same few queries whatever the size of the firm.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import case, func, select, union_all
+from sqlalchemy.orm import contains_eager
+
+from webapp import access
+from webapp.extensions import db
+from webapp.models import Interaction, Message, RelationshipAction, Squad, User
+from webapp.services import calendar
+from webapp.services.sql_dates import utc_day
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+
+    from webapp.access import Actor
+
+DONE_WINDOW_DAYS = 30
+CHART_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class PersonWork:
+    """One person's row: their actions by state and when they last did something."""
+
+    user: User
+    open: int = 0
+    overdue: int = 0
+    done_recently: int = 0  # done within the last DONE_WINDOW_DAYS days
+    last_activity: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SquadGroup:
+    """People of one squad (``squad`` is ``None`` for those in none), by name."""
+
+    squad: Squad | None
+    people: tuple[PersonWork, ...]
+
+    @property
+    def name(self) -> str:
+        return self.squad.name if self.squad else "No squad"
+
+    @property
+    def key(self) -> str:
+        """A stable id for the page (anchors, headings)."""
+        return f"squad-{self.squad.id}" if self.squad else "no-squad"
+
+
+@dataclass(frozen=True)
+class WeeklySeries:
+    """Actions one squad completed in each week, oldest week first."""
+
+    label: str
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class WeeklyCompletions:
+    """Actions completed per week over the last weeks, one series per squad."""
+
+    weeks: tuple[date, ...]  # each week's Monday, oldest first; the last is this week
+    series: tuple[WeeklySeries, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(series.total for series in self.series)
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    """Everything the Team view shows."""
+
+    scope: str  # "everyone" (heads, executives), "squad" (a manager), "self" (no squad)
+    groups: tuple[SquadGroup, ...]
+    weekly: WeeklyCompletions
+
+    @property
+    def people(self) -> list[PersonWork]:
+        return [person for group in self.groups for person in group.people]
+
+    @property
+    def open(self) -> int:
+        return sum(person.open for person in self.people)
+
+    @property
+    def overdue(self) -> int:
+        return sum(person.overdue for person in self.people)
+
+    @property
+    def done_recently(self) -> int:
+        return sum(person.done_recently for person in self.people)
+
+
+def team_overview(actor: Actor) -> TeamOverview:
+    """The actor's team and its numbers; ``PermissionDenied`` for anyone who leads no team."""
+    members = access.team_member_ids(actor)
+    people_ids = select(User.id).where(User.active.is_(True))
+    if members is not None:
+        people_ids = people_ids.where(User.id.in_(members))
+    now = calendar.now()
+    today = calendar.today_in(actor.user.timezone)
+    people = _people(people_ids)
+    counts = _action_counts(people_ids, today, now)
+    latest = _last_activity(people_ids)
+    rows = [
+        PersonWork(user=user, **counts.get(user.id, {}), last_activity=latest.get(user.id))
+        for user in people
+    ]
+    groups = _by_squad(rows)
+    return TeamOverview(
+        scope=_scope(actor, members),
+        groups=groups,
+        weekly=weekly_completions(people_ids, groups, now),
+    )
+
+
+def _scope(actor: Actor, members: Select | None) -> str:
+    if members is None:
+        return "everyone"
+    return "squad" if actor.user.squad_id is not None else "self"
+
+
+def _people(people_ids: Select) -> list[User]:
+    """The people, with their squads, squad by squad (by name, "No squad" last), then by name."""
+    stmt = (
+        select(User)
+        .outerjoin(User.squad)
+        .options(contains_eager(User.squad))
+        .where(User.id.in_(people_ids))
+        .order_by(Squad.name.is_(None), Squad.name, User.name, User.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _by_squad(rows: list[PersonWork]) -> tuple[SquadGroup, ...]:
+    groups: dict[int | None, list[PersonWork]] = {}
+    for row in rows:  # already in squad order
+        groups.setdefault(row.user.squad_id, []).append(row)
+    return tuple(SquadGroup(people[0].user.squad, tuple(people)) for people in groups.values())
+
+
+def _action_counts(people_ids: Select, today: date, now: datetime) -> dict[int, dict[str, int]]:
+    """Open, overdue and recently done actions per assignee, in one grouped query.
+
+    Overdue is pending with a due day before the viewer's today: the Actions page's own rule.
+    """
+    action = RelationshipAction
+    pending = action.status == "pending"
+    overdue = pending & (action.due_on < today)
+    done_since = now - timedelta(days=DONE_WINDOW_DAYS)
+    recently_done = (action.status == "done") & (action.completed_at >= done_since)
+
+    def tally(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    stmt = (
+        select(
+            action.assigned_to_id,
+            tally(pending).label("open"),
+            tally(overdue).label("overdue"),
+            tally(recently_done).label("done_recently"),
+        )
+        .where(action.assigned_to_id.in_(people_ids), pending | recently_done)
+        .group_by(action.assigned_to_id)
+    )
+    return {
+        row.assigned_to_id: {
+            "open": int(row.open or 0),
+            "overdue": int(row.overdue or 0),
+            "done_recently": int(row.done_recently or 0),
+        }
+        for row in db.session.execute(stmt)
+    }
+
+
+def _last_activity(people_ids: Select) -> dict[int, datetime]:
+    """When each person last completed an action, sent a message or logged an interaction."""
+    action = RelationshipAction
+    moments = union_all(
+        select(action.completed_by_id.label("user_id"), action.completed_at.label("at")).where(
+            action.status == "done",
+            action.completed_at.is_not(None),
+            action.completed_by_id.in_(people_ids),
+        ),
+        select(Message.sent_by_id, Message.created_at).where(
+            Message.direction == "outbound", Message.sent_by_id.in_(people_ids)
+        ),
+        select(Interaction.created_by_id, Interaction.created_at).where(
+            Interaction.created_by_id.in_(people_ids)
+        ),
+    ).subquery()
+    stmt = select(moments.c.user_id, func.max(moments.c.at).label("latest")).group_by(
+        moments.c.user_id
+    )
+    return {row.user_id: row.latest for row in db.session.execute(stmt)}
+
+
+def chart_weeks(now: datetime, weeks: int = CHART_WEEKS) -> tuple[date, ...]:
+    """The Mondays of the last ``weeks`` weeks, oldest first, ending with this (UTC) week."""
+    this_monday = now.astimezone(UTC).date() - timedelta(days=now.astimezone(UTC).weekday())
+    return tuple(this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1))
+
+
+def weekly_completions(
+    people_ids: Select, groups: tuple[SquadGroup, ...], now: datetime
+) -> WeeklyCompletions:
+    """Actions marked done per week (Monday to Sunday, in UTC days), one series per squad.
+
+    An action counts for the squad its assignee is in now, in the week of the UTC day it was
+    completed. Counted in SQL per squad and day, then put into weeks here; one query.
+    """
+    weeks = chart_weeks(now)
+    since = datetime.combine(weeks[0], time.min, tzinfo=UTC)
+    action = RelationshipAction
+    day = utc_day(action.completed_at)
+    stmt = (
+        select(User.squad_id, day.label("day"), func.count(action.id).label("done"))
+        .join(User, User.id == action.assigned_to_id)
+        .where(
+            action.status == "done",
+            action.completed_at >= since,
+            action.assigned_to_id.in_(people_ids),
+        )
+        .group_by(User.squad_id, day)
+    )
+    per_week: dict[int | None, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for row in db.session.execute(stmt):
+        monday = row.day - timedelta(days=row.day.weekday())
+        per_week[row.squad_id][monday] += row.done
+    series = []
+    for group in groups:
+        counts = per_week.get(group.squad.id if group.squad else None, {})
+        series.append(WeeklySeries(group.name, tuple(counts.get(week, 0) for week in weeks)))
+    return WeeklyCompletions(weeks=weeks, series=tuple(series))

@@ -1,0 +1,74 @@
+"""The Team view: who in the viewer's team has what open, overdue and done, and the weekly trend.
+
+Managers see their squad (and themselves); heads and executives see everyone, squad by squad.
+Each person links to their queue on the Actions page, under the tab the viewer's scope uses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, render_template, url_for
+from markupsafe import Markup, escape
+
+from webapp import access
+from webapp.guards import permission_required, signed_in_actor
+from webapp.services import calendar
+from webapp.services import team as team_service
+from webapp.web.display import days_away, short_date, viewer_zone
+from webapp.web.team_chart import COMPACT, lay_out, week_label
+
+if TYPE_CHECKING:
+    from webapp.access import Actor
+    from webapp.models import User
+
+bp = Blueprint("team", __name__)
+
+ROLE_LABELS = {"executive": "Executive", "head": "Head", "manager": "Manager", "member": "Member"}
+
+
+def queue_args(actor: Actor, person: User) -> dict:
+    """The Actions page arguments that open ``person``'s pending queue in the viewer's scope."""
+    if person.id == actor.user_id:
+        return {"tab": "mine"}
+    if actor.user.role in access.SEES_ALL_ACTIONS:
+        return {"tab": "everyone", "assignee": person.id}
+    return {"tab": "squad", "assignee": person.id}
+
+
+def queue_url(actor: Actor, person: User, **filters: str) -> str:
+    """The URL of ``person``'s queue, narrowed by ``filters`` (``due="overdue"``, say)."""
+    return url_for("actions.index", **queue_args(actor, person), **filters)
+
+
+def last_activity(moment: datetime | None) -> Markup:
+    """When someone last did something: "3 days ago" over the date, in the viewer's time zone."""
+    if moment is None:
+        return Markup('<span class="text-body-secondary">No activity yet</span>')
+    zone = viewer_zone()
+    local = moment.astimezone(zone).date()
+    today = calendar.now().astimezone(zone).date()
+    ago = days_away(-(today - local).days).capitalize()
+    stamp = escape(moment.isoformat())
+    return Markup(
+        f'<span class="d-block">{escape(ago)}</span>'
+        f'<time class="small text-body-secondary" datetime="{stamp}">{short_date(local)}</time>'
+    )
+
+
+@bp.get("/team")
+@permission_required(access.RELATIONSHIPS_VIEW)
+def index() -> str:
+    """The Team view; a member (or anyone who leads no team) gets the 403 page."""
+    actor = signed_in_actor()
+    overview = team_service.team_overview(actor)
+    return render_template(
+        "team/index.html",
+        overview=overview,
+        charts={"wide": lay_out(overview.weekly), "compact": lay_out(overview.weekly, COMPACT)},
+        queue_url=lambda person, **filters: queue_url(actor, person, **filters),
+        last_activity=last_activity,
+        role_labels=ROLE_LABELS,
+        week_label=week_label,
+    )
