@@ -23,29 +23,11 @@ from webapp.services.api_keys import revoke_api_key
 
 
 @pytest.fixture
-def client_firm(db):
-    """Analytical Engines Ltd, a client."""
-    firm = client_company()
-    _db.session.commit()
-    return firm
-
-
-@pytest.fixture
 def prospect(db):
     """A company without a client profile: not a client."""
     firm = company("Prospect Widgets plc")
     _db.session.commit()
     return firm
-
-
-@pytest.fixture
-def manager(api_client):
-    return api_client(role="manager", name="Maggie Manager")
-
-
-@pytest.fixture
-def partner(api, client_firm) -> dict:
-    return created_partner(api, client_firm, estimated_deal_size=1000)
 
 
 # Which company, which partner

@@ -41,31 +41,6 @@ FULL = {
 }
 
 
-@pytest.fixture
-def client_firm(db):
-    """Analytical Engines Ltd, a client."""
-    firm = client_company()
-    _db.session.commit()
-    return firm
-
-
-@pytest.fixture
-def ada(db, api, client_firm):
-    person = client_contact(api.user, company=client_firm)
-    _db.session.commit()
-    return person
-
-
-@pytest.fixture
-def manager(api_client):
-    return api_client(role="manager", name="Maggie Manager")
-
-
-@pytest.fixture
-def partner(api, client_firm) -> dict:
-    return created_partner(api, client_firm, estimated_deal_size=1000)
-
-
 def exact(response) -> dict:
     """The response body with every JSON number read as a ``Decimal``, digit for digit."""
     return json.loads(response.get_data(as_text=True), parse_float=Decimal)

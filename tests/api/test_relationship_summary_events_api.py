@@ -21,20 +21,6 @@ def frozen(monkeypatch):
     freeze_today(monkeypatch, TODAY)
 
 
-@pytest.fixture
-def client_firm(db):
-    firm = client_company()
-    _db.session.commit()
-    return firm
-
-
-@pytest.fixture
-def ada(db, api, client_firm):
-    person = client_contact(api.user, company=client_firm)
-    _db.session.commit()
-    return person
-
-
 def summary_events(caller, firm) -> list[dict]:
     response = caller.get(summary_path(firm.id))
     assert response.status_code == 200, response.get_data(as_text=True)
