@@ -73,7 +73,10 @@ document.addEventListener("htmx:load", () => refreshBulkBar(document.getElementB
 // After closing actions the row is gone: put the keyboard on the message that says what happened.
 document.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.requestConfig && event.detail.requestConfig.verb !== "post") return;
-  const message = event.detail.target.querySelector("[data-swap-focus]");
+  // An outerHTML swap replaces the target: look in its successor (same id) instead.
+  const target = event.detail.target;
+  const root = target.isConnected ? target : document.getElementById(target.id) || document;
+  const message = root.querySelector("[data-swap-focus]");
   if (message) message.focus();
 });
 

@@ -24,6 +24,7 @@ from webapp.services import (
     interactions,
     life_events,
     messages,
+    partners,
     profiles,
     touches,
     users,
@@ -94,6 +95,39 @@ class KeepInTouchContacts:
 
 
 @dataclass(frozen=True)
+class KeyPerson:
+    name: str
+    preferred_channel: str  # as the client page says it ("WhatsApp", "Phone call", ...)
+
+
+@dataclass(frozen=True)
+class ClientTeam:
+    """A client looked after by its own squad, and an executive who sees the whole firm.
+
+    The squad (an account manager and a member) is nobody else's, so the other tests' queues and
+    counts never include its work. None of its actions is due before next week and none of its
+    contacts' life events falls in the coming week: the scheduler makes no digest for it. Actions
+    done over the last weeks (the squad's and the seed's member's) give the Team chart its lines.
+    """
+
+    client_id: int
+    client_name: str
+    client_domain: str
+    squad: str
+    account_manager: Person
+    member: Person
+    executive: Person
+    key_people: tuple[KeyPerson, ...]
+    upcoming_events: tuple[str, ...]  # life event titles in the next 90 days, soonest first
+    partner_name: str  # the partner it starts with
+    partner_deal_size: int
+    manager_action: str  # the account manager's own pending action (the flow marks it done)
+    manager_actions: tuple[str, ...]  # the account manager's pending actions, that one included
+    member_actions: tuple[str, ...]  # the member's pending actions
+    message_body: str  # the latest message with the client's people
+
+
+@dataclass(frozen=True)
 class Seeded:
     """What the tests know about the live server's data."""
 
@@ -106,6 +140,7 @@ class Seeded:
     relationship_contact: RelationshipContact
     messaging_contact: MessagingContact
     keep_in_touch: KeepInTouchContacts
+    client_team: ClientTeam | None = None  # issue 6's client, its squad and an executive
 
     @property
     def target_name(self) -> str:
@@ -150,6 +185,7 @@ def seed(app: Flask) -> Seeded:
     mine = _create_queue(actor, people, manager, member)
     messaging_contact = _create_messaging_contact(actor, firms[2], manager)
     keep_in_touch = _create_keep_in_touch_contacts(actor, firms[0], manager)
+    client_team = _create_client_team(member)
     db.session.commit()
     return Seeded(
         manager=Person(manager.name, manager.email, manager.timezone),
@@ -158,8 +194,8 @@ def seed(app: Flask) -> Seeded:
         target_last_name=TARGET[1],
         target_company=COMPANIES[0][0],
         # The search target and the others, then the relationship, messaging and two keep-in-touch
-        # contacts.
-        contact_count=SEED_CONTACTS + 5,
+        # contacts, and the client team's people.
+        contact_count=SEED_CONTACTS + 5 + len(client_team.key_people),
         relationship_contact=RelationshipContact(
             id=relationship_contact.id,
             first_name=relationship_contact.first_name,
@@ -171,6 +207,7 @@ def seed(app: Flask) -> Seeded:
         ),
         messaging_contact=messaging_contact,
         keep_in_touch=keep_in_touch,
+        client_team=client_team,
     )
 
 
@@ -390,3 +427,199 @@ def _create_keep_in_touch_contacts(actor, firm, manager: User) -> KeepInTouchCon
         lapsed_name=lapsed.full_name,
         lapsed_added_days=LAPSED_ADDED_DAYS,
     )
+
+
+CLIENT = ("Fernhill Robotics", "fernhill.example", "Industrial robotics")
+CLIENT_PEOPLE = (
+    # first, last, title, role at the client, preference, phone / WhatsApp, profile extras
+    (
+        "Margot",
+        "Llewellyn",
+        "Chief Technology Officer",
+        "Decision maker",
+        "whatsapp",
+        "+447911123458",
+        {"preferred_name": "Mags", "twilio_opt_in": True},
+    ),
+    (
+        "Desmond",
+        "Achterberg",
+        "Head of Operations",
+        "Champion",
+        "phone",
+        "+442079460123",
+        {"communication_notes": "Mornings before 10, never on Fridays."},
+    ),
+    (
+        "Harriet",
+        "Quinlan",
+        "Procurement Lead",
+        "Economic buyer",
+        "email",
+        None,
+        {"dietary_requirements": "Vegan", "assistant_name": "Tom Reyes"},
+    ),
+)
+CLIENT_EVENTS = (  # contact, type, title, year, days from today (none in the digest's week)
+    (0, "birthday", "Margot's birthday", 1988, 20),
+    (1, "work_anniversary", "Desmond's work anniversary", 2016, 61),
+)
+PREFERENCE_LABELS = {"whatsapp": "WhatsApp", "phone": "Phone call", "email": "Email"}
+CLIENT_PARTNER = ("Atlas Integration", "Implementation partner", 250_000)
+CLIENT_MESSAGE = "Thanks Mags, the showcase slides are on their way."
+DONE_PER_WEEK = {  # who, completions in each of the last 12 weeks (oldest first)
+    "manager": (1, 2, 1, 3, 2, 2, 4, 3, 2, 4, 3, 1),
+    "member": (0, 1, 1, 0, 2, 1, 1, 2, 1, 1, 2, 0),
+    "north": (1, 0, 2, 1, 1, 2, 1, 0, 2, 1, 1, 0),
+}
+
+
+def _create_client_team(north_member: User) -> ClientTeam:
+    """Fernhill Robotics, its squad (South), an executive, and the squad's weeks of work."""
+    squad = users.find_or_create_squad(None, "South")
+    manager = _create_user(
+        "Jonah Okafor", "jonah@rapport.example", "manager", squad=squad, timezone=MANAGER_TIMEZONE
+    )
+    member = _create_user("Ava Brooks", "ava@rapport.example", "member", squad=squad)
+    executive = _create_user("Eleanor Hart", "eleanor@rapport.example", "executive")
+    actor = access.actor_for_user(manager)
+    name, domain, industry = CLIENT
+    client = companies.create_company(
+        actor,
+        companies.CompanyInput(
+            name=name,
+            industry=industry,
+            owner_id=manager.id,
+            domains=[domain],
+            is_client=True,
+            client_tier="key",
+            client_since=date(2019, 9, 1),
+            account_manager_id=manager.id,
+        ),
+    )
+    people = [_create_client_person(actor, client, manager, *row) for row in CLIENT_PEOPLE]
+    events = _create_client_events(actor, people, manager)
+    today = today_in(manager.timezone)
+    queue = (  # assignee, contact index, title, type, due in days (none before next week)
+        (manager, 0, "Send Margot the showcase invitation", "email", 8),
+        (manager, 1, "Call Desmond about the Q3 rollout", "call", 10),
+        (member, 2, "Book the site visit with Harriet", "meeting", 9),
+        (member, 0, "Share the warehouse case study", "email", 15),
+    )
+    for assignee, index, title, action_type, due_in in queue:
+        actions.create_action(
+            actor,
+            people[index].id,
+            {
+                "title": title,
+                "action_type": action_type,
+                "due_date": (today + timedelta(days=due_in)).isoformat(),
+                "assigned_to_user_id": assignee.id,
+            },
+        )
+    partners.create_partner(
+        actor,
+        client.id,
+        {
+            "partner_company_name": CLIENT_PARTNER[0],
+            "relationship_type": CLIENT_PARTNER[1],
+            "estimated_deal_size": str(CLIENT_PARTNER[2]),
+            "partner_contact_name": "Lena Fischer",
+            "partner_contact_email": "lena.fischer@atlas.example",
+        },
+    )
+    sent = messages.send_message(
+        actor, people[0].id, {"channel": "whatsapp", "body": CLIENT_MESSAGE}
+    )
+    inbound_messages.record_status_callback(
+        {"MessageSid": sent.provider_sid, "MessageStatus": "delivered"}
+    )
+    who = {"manager": manager, "member": member, "north": north_member}
+    _create_done_history(access.actor_for_user(executive), people[2], who)
+    manager_actions = tuple(title for user, _, title, *_ in queue if user is manager)
+    return ClientTeam(
+        client_id=client.id,
+        client_name=name,
+        client_domain=domain,
+        squad=squad.name,
+        account_manager=Person(manager.name, manager.email, manager.timezone),
+        member=Person(member.name, member.email),
+        executive=Person(executive.name, executive.email),
+        key_people=tuple(
+            KeyPerson(contact.full_name, PREFERENCE_LABELS[row[4]])
+            for contact, row in zip(people, CLIENT_PEOPLE, strict=True)
+        ),
+        upcoming_events=events,
+        partner_name=CLIENT_PARTNER[0],
+        partner_deal_size=CLIENT_PARTNER[2],
+        manager_action=manager_actions[0],
+        manager_actions=manager_actions,
+        member_actions=tuple(title for user, _, title, *_ in queue if user is member),
+        message_body=CLIENT_MESSAGE,
+    )
+
+
+def _create_client_person(
+    actor, client, manager: User, first, last, title, role, preference, number, extras
+) -> Contact:
+    local = f"{first}.{last}".lower()
+    contact = contacts.create_contact(
+        actor,
+        contacts.ContactInput(
+            first_name=first,
+            last_name=last,
+            title=title,
+            stage="customer",
+            owner_id=manager.id,
+            emails=[f"{local}@{client.domains[0].domain}"],
+            phones=[number] if number else [],
+            company_links=[contacts.CompanyLinkInput(client.id, role, True)],
+        ),
+    )
+    profile = {"communication_preference": preference, **extras}
+    if preference == "whatsapp":
+        profile["whatsapp_number"] = number
+    profiles.update_profile(actor, contact.id, profile)
+    return contact
+
+
+def _create_client_events(actor, people: list[Contact], manager: User) -> tuple[str, ...]:
+    """Life events in the next 90 days, without auto-actions (the queue stays as seeded)."""
+    today = today_in(manager.timezone)
+    for index, event_type, title, year, days in CLIENT_EVENTS:
+        day = today + timedelta(days=days)
+        life_events.create_event(
+            actor,
+            people[index].id,
+            {
+                "event_type": event_type,
+                "title": title,
+                "event_date": f"{year}-{day:%m-%d}",  # leap years: 29 February works too
+                "auto_action_enabled": False,
+            },
+        )
+    return tuple(title for _, _, title, _, _ in CLIENT_EVENTS)
+
+
+def _create_done_history(actor, contact: Contact, who: dict[str, User]) -> None:
+    """Actions done in each of the last weeks (backdated, as the demo firm's are)."""
+    now = calendar.now()
+    weeks = len(DONE_PER_WEEK["manager"])
+    this_monday = now - timedelta(days=now.weekday())
+    for key, per_week in DONE_PER_WEEK.items():
+        assignee = who[key]
+        for week, count in enumerate(per_week):
+            monday = this_monday - timedelta(weeks=weeks - 1 - week)
+            for n in range(count):
+                done_at = min(monday + timedelta(days=n % 5, hours=n), now - timedelta(minutes=5))
+                action = actions.create_action(
+                    actor,
+                    contact.id,
+                    {
+                        "title": f"Follow-up {week + 1}.{n + 1}",
+                        "action_type": "call",
+                        "assigned_to_user_id": assignee.id,
+                    },
+                )
+                actions.set_status(access.actor_for_user(assignee), action.id, "done")
+                action.completed_at = done_at
