@@ -106,7 +106,7 @@ def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
 def pending_actions(actor: Actor, company_id: int) -> list[RelationshipAction]:
     """The client's pending actions that the actor may see, soonest due first."""
     filters = ActionFilters(statuses=("pending",), client_company_id=company_id)
-    return list(db.session.scalars(actions_query(actor, filters)))
+    return list(db.session.scalars(actions_query(actor, filters, unpaged=True)).unique())
 
 
 def recent_messages(company_id: int) -> list[Message]:
