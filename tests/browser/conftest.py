@@ -43,6 +43,22 @@ LAUNCH_ARGS = [
 ARTIFACTS = Path(__file__).parent / "artifacts"
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+# How far a page spills past the screen. A phone widens its layout viewport (and zooms out) to
+# fit a page that is too wide, so the page is measured against the screen's own width
+# (clientWidth) as well as window.innerWidth; a table may not scroll inside its box either.
+OVERFLOW = """() => ({
+  page: document.documentElement.scrollWidth - window.innerWidth,
+  screen: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  zoomedOut: window.innerWidth - document.documentElement.clientWidth,
+  table: Math.max(0, ...[...document.querySelectorAll('.table-responsive')]
+    .filter((box) => box.checkVisibility())  // not one folded away in a closed <details>
+    .map((box) => box.scrollWidth - box.clientWidth)),
+  widest: [...document.querySelectorAll('body *')]
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1
+      && !el.closest('.table-responsive, .visually-hidden, .collapse:not(.show)'))
+    .slice(0, 5)
+    .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+})"""
 
 
 @dataclass(frozen=True)
@@ -230,3 +246,14 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def assert_fits_the_screen(page: Page, what: str) -> None:
+    """Nothing on the page, tables included, reaches past the (phone's) screen."""
+    overflow = page.evaluate(OVERFLOW)
+    for measure in ("page", "screen", "zoomedOut"):
+        assert overflow[measure] <= 0, (
+            f"{what} is {overflow[measure]}px too wide for the screen ({measure}): "
+            f"{overflow['widest']}"
+        )
+    assert overflow["table"] <= 0, f"{what}'s table scrolls sideways by {overflow['table']}px"

@@ -12,7 +12,15 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import ARTIFACTS, LAPTOP, PHONE, LiveServer, shoot, sign_in
+from tests.browser.conftest import (
+    ARTIFACTS,
+    LAPTOP,
+    PHONE,
+    LiveServer,
+    assert_fits_the_screen,
+    shoot,
+    sign_in,
+)
 from tests.browser.seed import COMPANIES, ClientTeam
 
 pytestmark = pytest.mark.browser
@@ -23,18 +31,6 @@ SEARCH = "Fernh"
 NEW_PARTNER = "Brightwater Systems"
 NEW_PARTNER_CONTACT = "Dana Whitfield"
 NEW_DEAL, EDITED_DEAL = 120_000, 150_000
-# A phone widens its layout viewport (and zooms out) to fit a page that is too wide, so the page
-# is measured against the screen's own width (clientWidth) as well as window.innerWidth.
-OVERFLOW = """() => ({
-  page: document.documentElement.scrollWidth - window.innerWidth,
-  screen: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  zoomedOut: window.innerWidth - document.documentElement.clientWidth,
-  widest: [...document.querySelectorAll('body *')]
-    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1
-      && !el.closest('.table-responsive, .visually-hidden, .collapse:not(.show)'))
-    .slice(0, 5)
-    .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
-})"""
 # What paper shows of the page's chrome: visible navigation, buttons and forms.
 ON_PAPER = """() => [...document.querySelectorAll('nav, button, .btn, form')]
   .filter((el) => el.checkVisibility())
@@ -49,15 +45,6 @@ def _team(live_server: LiveServer) -> ClientTeam:
 
 def _money(amount: int) -> str:
     return f"{amount:,}"
-
-
-def _assert_fits_the_screen(page: Page, what: str) -> None:
-    overflow = page.evaluate(OVERFLOW)
-    for measure in ("page", "screen", "zoomedOut"):
-        assert overflow[measure] <= 0, (
-            f"{what} is {overflow[measure]}px too wide for a phone ({measure}): "
-            f"{overflow['widest']}"
-        )
 
 
 def _not_reloaded(page: Page, what: str) -> None:
@@ -317,20 +304,20 @@ def test_client_page_and_team_view_fit_a_phone(phone_page: Page, live_server: Li
     sign_in(page, team.executive.email)
     page.goto("/clients")
     expect(page.get_by_role("row").filter(has_text=team.client_name)).to_be_visible()
-    _assert_fits_the_screen(page, "The clients list")
+    assert_fits_the_screen(page, "The clients list")
     shoot(page, "phone-72-clients")
 
     page.goto(f"/clients/{team.client_id}")
     expect(page.get_by_role("heading", level=1)).to_have_text(team.client_name)
     expect(_region(page, "Partners")).to_contain_text(team.partner_name)
-    _assert_fits_the_screen(page, "The client page")
+    assert_fits_the_screen(page, "The client page")
     shoot(page, "phone-70-client")
 
     page.goto("/team")
     expect(page.get_by_role("heading", level=1)).to_have_text("Team")
     expect(page.locator("svg.team-chart-svg.is-compact")).to_be_visible()
     expect(page.locator("svg.team-chart-svg.is-wide")).to_be_hidden()
-    _assert_fits_the_screen(page, "The Team view")
+    assert_fits_the_screen(page, "The Team view")
     shoot(page, "phone-71-team")
 
 

@@ -16,7 +16,16 @@ import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ARTIFACTS, LAPTOP, PHONE, LiveServer, Seeded, shoot, sign_in
+from tests.browser.conftest import (
+    ARTIFACTS,
+    LAPTOP,
+    PHONE,
+    LiveServer,
+    Seeded,
+    assert_fits_the_screen,
+    shoot,
+    sign_in,
+)
 from webapp.extensions import db
 from webapp.models import RelationshipAction
 from webapp.services import actions
@@ -272,16 +281,6 @@ def test_sms_counter_counts_segments_and_switches_to_unicode_limits(
 # --- 4. on a phone --------------------------------------------------------------------------------
 
 
-OVERFLOW = """() => ({
-  page: document.documentElement.scrollWidth - window.innerWidth,
-  widest: [...document.querySelectorAll('body *')]
-    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1
-      && !el.closest('.visually-hidden, .collapse:not(.show)'))
-    .slice(0, 5)
-    .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
-})"""
-
-
 def _within_the_screen(page: Page, element: Locator, what: str) -> None:
     box = element.bounding_box()
     assert box is not None, f"{what} is on the page"
@@ -300,10 +299,7 @@ def test_conversation_fits_a_phone_and_its_composer_sends(
     conversation = _conversation(page)
     conversation.scroll_into_view_if_needed()
     expect(_bubble(page, seeded, seeded.messaging_contact.last_inbound)).to_be_visible()
-    overflow = page.evaluate(OVERFLOW)
-    assert overflow["page"] <= 0, (
-        f"The contact page scrolls sideways by {overflow['page']}px: {overflow['widest']}"
-    )
+    assert_fits_the_screen(page, "The contact page")
 
     composer = _composer(page, seeded)
     text = composer.get_by_role("textbox", name="Message")
@@ -323,7 +319,7 @@ def test_conversation_fits_a_phone_and_its_composer_sends(
     expect(sent).to_have_count(1)
     _within_the_screen(page, sent.locator(".bubble"), "The new bubble")
     expect(_status(sent)).to_have_attribute("title", "Read", timeout=LIVE)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits_the_screen(page, "The contact page after sending")
     conversation.screenshot(
         path=str(ARTIFACTS / "phone-30-conversation-section.png"), animations="disabled"
     )

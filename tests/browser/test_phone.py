@@ -5,22 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, LiveServer, shoot, sign_in
+from tests.browser.conftest import PHONE, LiveServer, assert_fits_the_screen, shoot, sign_in
 
 pytestmark = pytest.mark.browser
-
-OVERFLOW = """() => {
-  const page = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-  const tables = [...document.querySelectorAll('.table-responsive')]
-    .map((box) => box.scrollWidth - box.clientWidth);
-  return {page, table: Math.max(0, ...tables)};
-}"""
-
-
-def _assert_fits_the_screen(page: Page, what: str) -> None:
-    overflow = page.evaluate(OVERFLOW)
-    assert overflow["page"] <= 0, f"{what} scrolls sideways by {overflow['page']}px on a phone"
-    assert overflow["table"] <= 0, f"{what}'s table scrolls sideways by {overflow['table']}px"
 
 
 def test_contacts_list_and_contact_page_fit_a_phone_screen(
@@ -41,15 +28,15 @@ def test_contacts_list_and_contact_page_fit_a_phone_screen(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Contacts")
     expect(page.locator("#contacts-count")).to_have_text(f"{seeded.contact_count} contacts")
-    _assert_fits_the_screen(page, "The contacts list")
+    assert_fits_the_screen(page, "The contacts list")
     shoot(page, "phone-02-contacts")
 
     page.get_by_role("link", name=seeded.target_name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(seeded.target_name)
-    _assert_fits_the_screen(page, "The contact page")
+    assert_fits_the_screen(page, "The contact page")
     shoot(page, "phone-03-contact")
 
     page.get_by_role("link", name="Edit", exact=True).click()
     expect(page.get_by_label("First name")).to_be_visible()
-    _assert_fits_the_screen(page, "The contact form")
+    assert_fits_the_screen(page, "The contact form")
     shoot(page, "phone-04-contact-edit")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import PHONE, LiveServer, Seeded, shoot, sign_in
+from tests.browser.conftest import PHONE, LiveServer, Seeded, assert_fits_the_screen, shoot, sign_in
 from webapp.services.calendar import today_in
 
 pytestmark = pytest.mark.browser
@@ -22,16 +22,6 @@ INTERESTS = ["sailing", "jazz", "Arsenal"]
 BIRTHDAY_IN = 10  # days from today
 CARD_LEAD = 7  # a birthday's default lead time: the card is due a week ahead
 NOT_RELOADED = "a full page load would have forgotten window.__marker"
-OVERFLOW = """() => ({
-  page: document.documentElement.scrollWidth - window.innerWidth,
-  table: Math.max(0, ...[...document.querySelectorAll('.table-responsive')]
-    .map((box) => box.scrollWidth - box.clientWidth)),
-  widest: [...document.querySelectorAll('body *')]
-    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1
-      && !el.closest('.table-responsive, .visually-hidden, .collapse:not(.show)'))
-    .slice(0, 5)
-    .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
-})"""
 
 
 def _long_date(day: date) -> str:
@@ -56,14 +46,6 @@ def _open_contact(page: Page, seeded: Seeded) -> None:
     contact = seeded.relationship_contact
     page.goto(f"/contacts/{contact.id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(contact.last_name)
-
-
-def _assert_fits_the_screen(page: Page, what: str) -> None:
-    overflow = page.evaluate(OVERFLOW)
-    assert overflow["page"] <= 0, (
-        f"{what} scrolls sideways by {overflow['page']}px on a phone: {overflow['widest']}"
-    )
-    assert overflow["table"] <= 0, f"{what}'s table scrolls sideways by {overflow['table']}px"
 
 
 def _actions_region(page: Page) -> Locator:
@@ -248,12 +230,12 @@ def test_contact_relationship_sections_and_actions_page_fit_a_phone(
     _open_contact(page, seeded)
     for section in ("Relationship profile", "Actions", "Life events"):
         expect(page.get_by_role("region", name=re.compile(rf"^{section}\b"))).to_be_visible()
-    _assert_fits_the_screen(page, "The contact page")
+    assert_fits_the_screen(page, "The contact page")
     shoot(page, "phone-20-contact-relationships")
 
     page.get_by_role("link", name="Edit relationship profile").click()
     expect(page.get_by_label("Preferred name")).to_be_visible()
-    _assert_fits_the_screen(page, "The profile form")
+    assert_fits_the_screen(page, "The profile form")
     shoot(page, "phone-21-profile-form")
     page.get_by_role("region", name="Edit relationship profile").get_by_role(
         "link", name="Cancel"
@@ -262,13 +244,13 @@ def test_contact_relationship_sections_and_actions_page_fit_a_phone(
 
     page.get_by_role("link", name="Add life event").click()
     expect(page.get_by_role("form", name="Add a life event")).to_be_visible()
-    _assert_fits_the_screen(page, "The life event form")
+    assert_fits_the_screen(page, "The life event form")
     shoot(page, "phone-22-life-event-form")
 
     page.goto("/actions")
     expect(page.get_by_role("heading", level=1)).to_have_text("Actions")
     expect(page.get_by_role("table", name=re.compile(r"^Mine actions"))).to_be_visible()
-    _assert_fits_the_screen(page, "The Actions page")
+    assert_fits_the_screen(page, "The Actions page")
     shoot(page, "phone-23-actions")
 
 

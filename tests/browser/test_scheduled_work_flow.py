@@ -15,7 +15,15 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import LAPTOP, PHONE, LiveServer, Seeded, shoot, sign_in
+from tests.browser.conftest import (
+    LAPTOP,
+    PHONE,
+    LiveServer,
+    Seeded,
+    assert_fits_the_screen,
+    shoot,
+    sign_in,
+)
 from webapp.jobs import runner
 from webapp.jobs.base import Clock
 from webapp.services.calendar import today_in
@@ -27,11 +35,6 @@ CALL_DAYS_AGO = 3
 CALL_SUMMARY = "Called about the pilot in Leeds: wants a proposal by Friday"
 NEW_CADENCE = 14
 SEEDED_OVERDUE_CALL = "Call about the renewal meeting"  # the manager's, due two days ago
-OVERFLOW = """() => ({
-  page: document.documentElement.scrollWidth - window.innerWidth,
-  table: Math.max(0, ...[...document.querySelectorAll('.table-responsive')]
-    .map((box) => box.scrollWidth - box.clientWidth)),
-})"""
 
 
 def _today(seeded: Seeded) -> date:
@@ -52,12 +55,6 @@ def _tick(live_server: LiveServer) -> None:
         outcomes = runner.tick(Clock(fixed_day=_today(live_server.seeded)))
         failed = {o.job.name: o.tick.error for o in outcomes if not o.ok}
     assert not failed, f"scheduled jobs failed: {failed}"
-
-
-def _assert_fits_the_screen(page: Page, what: str) -> None:
-    overflow = page.evaluate(OVERFLOW)
-    assert overflow["page"] <= 0, f"{what} scrolls sideways by {overflow['page']}px on a phone"
-    assert overflow["table"] <= 0, f"{what}'s table scrolls sideways by {overflow['table']}px"
 
 
 def _not_reloaded(page: Page, what: str) -> None:
@@ -318,7 +315,7 @@ def test_the_bell_counts_the_new_digest_until_it_is_opened(
     phone.goto("/digest")
     expect(phone.get_by_role("region", name="Due today")).to_contain_text(_check_in_title(seeded))
     assert _menu_dot(phone) == "none", "no dot once the digest is read"
-    _assert_fits_the_screen(phone, "The digest")
+    assert_fits_the_screen(phone, "The digest")
     shoot(phone, "phone-52-digest")
 
 
@@ -414,7 +411,7 @@ def test_keep_in_touch_pages_fit_a_phone(phone_page: Page, live_server: LiveServ
     expect(_card(page).get_by_role("combobox", name="How often")).to_be_visible()
     _assert_save_beside_the_select(_card(page))
     expect(_timeline(page).get_by_role("form", name="Log interaction")).to_be_visible()
-    _assert_fits_the_screen(page, "The contact page")
+    assert_fits_the_screen(page, "The contact page")
     shoot(page, "phone-50-contact-keep-in-touch")
     met_on = _today(seeded) - timedelta(days=people.logging_last_touch_days)
     _open_and_cancel_the_edit_form(
@@ -423,13 +420,13 @@ def test_keep_in_touch_pages_fit_a_phone(phone_page: Page, live_server: LiveServ
 
     page.goto("/contacts?touch=soon&sort=touch_due")
     expect(page.get_by_label("Keep in touch")).to_have_value("soon")
-    _assert_fits_the_screen(page, "The contacts list, filtered")
+    assert_fits_the_screen(page, "The contacts list, filtered")
     shoot(page, "phone-51-contacts-touch-due")
 
     page.goto("/settings/calendar")
     page.get_by_role("button", name="Create calendar link").click()
     expect(page.get_by_role("textbox", name="Calendar link")).to_be_visible()
-    _assert_fits_the_screen(page, "The calendar feed page")
+    assert_fits_the_screen(page, "The calendar feed page")
     shoot(page, "phone-53-calendar-created")
     page.get_by_role("button", name="Revoke").click()
     page.get_by_role("dialog").get_by_role("button", name="Revoke link").click()
