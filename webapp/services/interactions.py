@@ -65,12 +65,7 @@ def _columns(
         "summary": lambda v: field_rules.required_text(v, MAX_SUMMARY),
         "user_id": lambda v: _who(v, actor, keep_id),
     }
-    columns: dict[str, Any] = {}
-    for name, raw in values.items():
-        if name not in rules:
-            errors.add(name, "This is not a field you can set here.")
-            continue
-        columns[name] = errors.read(name, rules[name], raw)
+    columns = errors.read_fields(values, rules)
     errors.raise_if_any()
     return columns
 

@@ -81,17 +81,10 @@ def list_events(actor: Actor, contact_id: int) -> list[LifeEvent]:
 def _columns(values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     """Read each given field by its rule into column values; report every problem at once."""
     errors = FieldErrors()
-    columns: dict[str, Any] = {}
-    for name, raw in values.items():
-        if name not in allowed:
-            errors.add(name, "This is not a field you can set here.")
-            continue
-        value = errors.read(name, RULES[name], raw)
-        if name == "event_date":
-            month, day, year = value or (None, None, None)
-            columns |= {"event_month": month, "event_day": day, "event_year": year}
-        else:
-            columns[name] = value
+    columns = errors.read_fields(values, {name: RULES[name] for name in allowed})
+    if "event_date" in columns:
+        month, day, year = columns.pop("event_date") or (None, None, None)
+        columns |= {"event_month": month, "event_day": day, "event_year": year}
     company_id = columns.get("company_id")
     if company_id is not None and db.session.get(Company, company_id) is None:
         errors.add("company_id", f"There is no company with id {company_id}.")

@@ -93,12 +93,7 @@ def total_deal_size_by_client(company_ids: list[int]) -> dict[int, Decimal]:
 def _columns(values: dict[str, Any]) -> dict[str, Any]:
     """Read each field by its rule; report every problem at once."""
     errors = FieldErrors()
-    columns: dict[str, Any] = {}
-    for name, raw in values.items():
-        if name not in RULES:
-            errors.add(name, "This is not a field of a partner.")
-            continue
-        columns[name] = errors.read(name, RULES[name], raw)
+    columns = errors.read_fields(values, RULES, "This is not a field of a partner.")
     contact_id = columns.get("contact_id")
     if contact_id is not None and db.session.get(Contact, contact_id) is None:
         errors.add("contact_id", f"There is no contact with id {contact_id}.")

@@ -87,13 +87,7 @@ def profile_for(
 def _read_fields(values: dict[str, Any]) -> dict[str, Any]:
     """Each given field read by its rule; every problem is reported at once."""
     errors = FieldErrors()
-    cleaned = {}
-    for name, raw in values.items():
-        reader = FIELD_READERS.get(name)
-        if reader is None:
-            errors.add(name, "This is not a profile field.")
-            continue
-        cleaned[name] = errors.read(name, reader, raw)
+    cleaned = errors.read_fields(values, FIELD_READERS, "This is not a profile field.")
     errors.raise_if_any()
     return cleaned
 

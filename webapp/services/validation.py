@@ -34,6 +34,22 @@ class FieldErrors:
             self.add(name, str(exc))
             return None
 
+    def read_fields(
+        self,
+        values: dict[str, Any],
+        rules: dict[str, Callable[[Any], Any]],
+        refused: str = "This is not a field you can set here.",
+    ) -> dict[str, Any]:
+        """Each given value read by its field's rule; a field without a rule is noted as
+        ``refused``. Every problem is noted, none raised: call ``raise_if_any`` after."""
+        read: dict[str, Any] = {}
+        for name, raw in values.items():
+            if name not in rules:
+                self.add(name, refused)
+                continue
+            read[name] = self.read(name, rules[name], raw)
+        return read
+
     def raise_if_any(self) -> None:
         if self.fields:
             raise ValidationFailed(fields=self.fields)
