@@ -261,24 +261,31 @@ def _create_contacts(actor, firms, owners: list[User]) -> list[Contact]:
     return created
 
 
-WORK_ANNIVERSARY = "10 years at Harbour & Vale"
-
-
-def _create_relationship_contact(actor, firm, manager: User) -> Contact:
-    """The manager's contact with a started profile and one life event (40 days away)."""
-    first, last, title = RELATIONSHIP_TARGET
-    contact = contacts.create_contact(
+def _customer(actor, firm, owner: User, first, last, title, role, phone=None) -> Contact:
+    """A customer at ``firm`` (primary link, in ``role``), mailed at first.last@its domain."""
+    return contacts.create_contact(
         actor,
         contacts.ContactInput(
             first_name=first,
             last_name=last,
             title=title,
             stage="customer",
-            owner_id=manager.id,
-            emails=[f"theodora.ashworth@{firm.domains[0].domain}"],
-            phones=["+44 20 7946 0999"],
-            company_links=[contacts.CompanyLinkInput(firm.id, "Decision maker", True)],
+            owner_id=owner.id,
+            emails=[f"{first}.{last}".lower() + f"@{firm.domains[0].domain}"],
+            phones=[phone] if phone else [],
+            company_links=[contacts.CompanyLinkInput(firm.id, role, True)],
         ),
+    )
+
+
+WORK_ANNIVERSARY = "10 years at Harbour & Vale"
+
+
+def _create_relationship_contact(actor, firm, manager: User) -> Contact:
+    """The manager's contact with a started profile and one life event (40 days away)."""
+    first, last, title = RELATIONSHIP_TARGET
+    contact = _customer(
+        actor, firm, manager, first, last, title, "Decision maker", "+44 20 7946 0999"
     )
     profiles.update_profile(
         actor,
@@ -342,19 +349,7 @@ def _create_messaging_contact(actor, firm, manager: User) -> MessagingContact:
     the server is not up), then its callback and the reply go through the webhook services.
     """
     first, last, title, number = MESSAGING_TARGET
-    contact = contacts.create_contact(
-        actor,
-        contacts.ContactInput(
-            first_name=first,
-            last_name=last,
-            title=title,
-            stage="customer",
-            owner_id=manager.id,
-            emails=[f"rosalind.pemberton@{firm.domains[0].domain}"],
-            phones=[number],
-            company_links=[contacts.CompanyLinkInput(firm.id, "Economic buyer", True)],
-        ),
-    )
+    contact = _customer(actor, firm, manager, first, last, title, "Economic buyer", number)
     profiles.update_profile(actor, contact.id, {"whatsapp_number": number, "twilio_opt_in": True})
     sent = messages.send_message(
         actor, contact.id, {"channel": "whatsapp", "body": "Are we still on for Thursday?"}
@@ -386,24 +381,10 @@ LAPSED_ADDED_DAYS = 200
 def _create_keep_in_touch_contacts(actor, firm, manager: User) -> KeepInTouchContacts:
     """The manager's two contacts at the strategic ``firm``: one touched lately, one lapsed."""
     today = today_in(manager.timezone)
-    made = []
-    for first, last, title in (LOGGING_TARGET, LAPSED_TARGET):
-        local = f"{first}.{last}".lower()
-        made.append(
-            contacts.create_contact(
-                actor,
-                contacts.ContactInput(
-                    first_name=first,
-                    last_name=last,
-                    title=title,
-                    stage="customer",
-                    owner_id=manager.id,
-                    emails=[f"{local}@{firm.domains[0].domain}"],
-                    company_links=[contacts.CompanyLinkInput(firm.id, "Champion", True)],
-                ),
-            )
-        )
-    touched, lapsed = made
+    touched, lapsed = (
+        _customer(actor, firm, manager, first, last, title, "Champion")
+        for first, last, title in (LOGGING_TARGET, LAPSED_TARGET)
+    )
     interactions.log_interaction(
         actor,
         touched.id,
@@ -562,20 +543,7 @@ def _create_client_team(north_member: User) -> ClientTeam:
 def _create_client_person(
     actor, client, manager: User, first, last, title, role, preference, number, extras
 ) -> Contact:
-    local = f"{first}.{last}".lower()
-    contact = contacts.create_contact(
-        actor,
-        contacts.ContactInput(
-            first_name=first,
-            last_name=last,
-            title=title,
-            stage="customer",
-            owner_id=manager.id,
-            emails=[f"{local}@{client.domains[0].domain}"],
-            phones=[number] if number else [],
-            company_links=[contacts.CompanyLinkInput(client.id, role, True)],
-        ),
-    )
+    contact = _customer(actor, client, manager, first, last, title, role, number)
     profile = {"communication_preference": preference, **extras}
     if preference == "whatsapp":
         profile["whatsapp_number"] = number
