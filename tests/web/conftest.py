@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 
 from tests import factories
+from tests.api.message_helpers import opted_in_contact
 from tests.web.action_builders import TODAY, add_action
+from tests.web.conversation_builders import CONTACT_NUMBER
 from webapp.extensions import db as _db
 
 # --- the Actions page -----------------------------------------------------------------------------
@@ -48,6 +50,12 @@ def mixed(client, login_as):
 @pytest.fixture
 def me(login_as):
     return login_as("member", name="Mia Member")
+
+
+@pytest.fixture
+def ada(db, me):
+    """Ada Lovelace, opted in, with a mobile number (SMS, WhatsApp and MMS reach her)."""
+    return opted_in_contact(me, phone=CONTACT_NUMBER)
 
 
 @pytest.fixture

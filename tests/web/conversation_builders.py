@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from tests.web.contact_page_builders import section
 from webapp.extensions import db as _db
 from webapp.models import Message
 
@@ -74,3 +75,8 @@ def messages_of(contact: Contact) -> list[Message]:
     _db.session.expire_all()
     stmt = select(Message).where(Message.contact_id == contact.id).order_by(Message.id)
     return list(_db.session.scalars(stmt))
+
+
+def conversation_html(client, contact: Contact) -> str:
+    """The conversation section of the contact's page, as the signed-in client sees it."""
+    return section(client.get(f"/contacts/{contact.id}").text, "conversation")

@@ -10,27 +10,18 @@ from tests.api.message_helpers import opted_in_contact
 from tests.api.relationship_helpers import action_for
 from tests.records import reload
 from tests.web.contact_page_builders import HTMX, control, field_error, section, visible_text
-from tests.web.conversation_builders import CONTACT_NUMBER, add_message, bubble, messages_of
+from tests.web.conversation_builders import (
+    CONTACT_NUMBER,
+    add_message,
+    bubble,
+    conversation_html,
+    messages_of,
+)
 from webapp.extensions import db as _db
 from webapp.messaging.fake_twilio import Failure
 
 WHATSAPP_NUMBER = "+447911654321"
 INVALID_TO = "The 'To' number +447911123456 is not reachable."
-
-
-@pytest.fixture
-def me(login_as):
-    return login_as("member", name="Mia Member")
-
-
-@pytest.fixture
-def ada(db, me):
-    """Ada Lovelace, opted in, with a mobile number (SMS, WhatsApp and MMS reach her)."""
-    return opted_in_contact(me, phone=CONTACT_NUMBER)
-
-
-def composer_of(client, contact) -> str:
-    return section(client.get(f"/contacts/{contact.id}").text, "conversation")
 
 
 def offered_channels(html: str) -> list[str]:
@@ -79,7 +70,7 @@ def test_composer_offers_the_channels_the_contact_receives_and_twilio_sends_on(
     if unset:
         monkeypatch.setitem(app.config, unset, "")
     contact = opted_in_contact(me, **numbers)
-    html = composer_of(client, contact)
+    html = conversation_html(client, contact)
     assert offered_channels(html) == offered
     assert checked_channel(html) == ("whatsapp" if "whatsapp" in offered else offered[0])
 
@@ -88,7 +79,7 @@ def test_composer_offers_the_channels_the_contact_receives_and_twilio_sends_on(
 def test_composer_starts_on_the_channel_the_conversation_is_on(client, me, channel):
     contact = opted_in_contact(me, phone=CONTACT_NUMBER)
     add_message(contact, "Hello again", direction="inbound", channel=channel)
-    assert checked_channel(composer_of(client, contact)) == channel
+    assert checked_channel(conversation_html(client, contact)) == channel
 
 
 @pytest.mark.parametrize(
@@ -107,21 +98,21 @@ def test_without_a_channel_the_composer_explains_why(
     for key, value in config.items():
         monkeypatch.setitem(app.config, key, value)
     contact = opted_in_contact(me, **profile)
-    html = composer_of(client, contact)
+    html = conversation_html(client, contact)
     assert 'id="composer"' not in html
     assert explanation in visible_text(html)
 
 
 def test_not_opted_in_points_to_the_profile_to_record_consent(client, me):
     contact = opted_in_contact(me, opt_in=False)
-    html = composer_of(client, contact)
+    html = conversation_html(client, contact)
     assert f'hx-get="/contacts/{contact.id}/profile/edit"' in html
 
 
 def test_each_rendering_of_the_composer_carries_a_fresh_idempotency_key(client, me, ada):
     first, second = (
-        idempotency_key(composer_of(client, ada)),
-        idempotency_key(composer_of(client, ada)),
+        idempotency_key(conversation_html(client, ada)),
+        idempotency_key(conversation_html(client, ada)),
     )
     assert first != second
 
@@ -164,7 +155,7 @@ def test_a_plain_form_post_redirects_to_the_conversation(client, me, ada, fake_t
 
 
 def test_the_same_idempotency_key_twice_sends_once(client, me, ada, fake_twilio):
-    key = idempotency_key(composer_of(client, ada))
+    key = idempotency_key(conversation_html(client, ada))
     assert send(client, ada, idempotency_key=key).status_code == 200
     assert send(client, ada, idempotency_key=key).status_code == 200
     assert len(fake_twilio.sent) == 1

@@ -8,12 +8,13 @@ import pytest
 
 from tests import factories
 from tests.api.message_helpers import opted_in_contact
-from tests.web.contact_page_builders import HTMX, queries_for, section, visible_text
+from tests.web.contact_page_builders import HTMX, queries_for, visible_text
 from tests.web.conversation_builders import (
     CONTACT_NUMBER,
     add_message,
     bubble,
     bubble_side,
+    conversation_html,
     messages_of,
     shown_message_ids,
 )
@@ -21,21 +22,6 @@ from webapp import access
 from webapp.extensions import db as _db
 from webapp.models import PermissionOverride
 from webapp.models.base import utcnow
-
-
-@pytest.fixture
-def me(login_as):
-    return login_as("member", name="Mia Member")
-
-
-@pytest.fixture
-def ada(db, me):
-    """Ada Lovelace, opted in, with a mobile number (SMS, WhatsApp and MMS reach her)."""
-    return opted_in_contact(me, phone=CONTACT_NUMBER)
-
-
-def conversation_html(client, contact) -> str:
-    return section(client.get(f"/contacts/{contact.id}").text, "conversation")
 
 
 def poll(client, contact, version: str | None):

@@ -25,11 +25,6 @@ def first_of_march(monkeypatch):
 
 
 @pytest.fixture
-def me(login_as):
-    return login_as("member", name="Mia Member")
-
-
-@pytest.fixture
 def ada(db, me):
     """Ada Lovelace of Analytical Engines, opted in, with a mobile number."""
     contact = opted_in_contact(me, phone=CONTACT_NUMBER)

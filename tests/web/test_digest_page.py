@@ -53,11 +53,6 @@ def digest_link(html: str) -> str:
 
 
 @pytest.fixture
-def me(login_as):
-    return login_as("member", name="Mia Member")
-
-
-@pytest.fixture
 def busy_day(me):
     """My digest for DAY: one action due, one overdue, one birthday this week."""
     ada = contact_of(me, "Ada", "Lovelace")
