@@ -18,7 +18,7 @@ from webapp.services import partners
 from webapp.services.errors import ValidationFailed
 from webapp.web.client_page import PARTNERS_ANCHOR, partners_section, render_client_page
 from webapp.web.forms.partners import PartnerForm
-from webapp.web.formtools import show_service_errors
+from webapp.web.formtools import show_section_errors
 from webapp.web.listing import section_fragment, wants_fragment
 
 if TYPE_CHECKING:
@@ -45,14 +45,6 @@ def _answer(
     response = make_response(page, status)
     response.vary.add("HX-Request")
     return response
-
-
-def _show_errors(form: PartnerForm, error: ValidationFailed) -> None:
-    """The service's field errors next to the fields; the first field in trouble gets focus."""
-    show_service_errors(form, error)
-    first_invalid = next((field for field in form if field.errors), None)
-    if first_invalid is not None:
-        first_invalid.render_kw = {**(first_invalid.render_kw or {}), "autofocus": True}
 
 
 @bp.get("")
@@ -84,7 +76,7 @@ def create(company_id: int) -> Response:
     try:
         added = partners.create_partner(actor, company_id, form.to_values())
     except ValidationFailed as error:
-        _show_errors(form, error)
+        show_section_errors(form, error)
         return _answer(actor, company_id, access.RELATIONSHIPS_UPDATE, status=422, form=form)
     notice = f"{added.partner_company_name} added."
     return _answer(actor, company_id, access.RELATIONSHIPS_UPDATE, notice=notice)
@@ -116,7 +108,7 @@ def update(company_id: int, partner_id: int) -> Response:
     try:
         saved = partners.update_partner(actor, company_id, partner_id, form.to_values())
     except ValidationFailed as error:
-        _show_errors(form, error)
+        show_section_errors(form, error)
         return _answer(
             actor,
             company_id,

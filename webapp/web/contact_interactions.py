@@ -28,7 +28,7 @@ from webapp.services.errors import Conflict, ValidationFailed
 from webapp.services.profiles import find_profile
 from webapp.web.contacts import contact_page
 from webapp.web.forms.interactions import EDIT_PREFIX, CadenceForm, InteractionForm
-from webapp.web.formtools import show_service_errors
+from webapp.web.formtools import show_section_errors
 from webapp.web.listing import section_fragment, wants_fragment
 
 if TYPE_CHECKING:
@@ -165,13 +165,6 @@ def _contact(actor: Actor, contact_id: int) -> Contact:
     return access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_VIEW)
 
 
-def _show_errors(form: InteractionForm | CadenceForm, error: ValidationFailed) -> None:
-    show_service_errors(form, error)
-    first_invalid = next((f for f in form if f.errors), None)
-    if first_invalid is not None:
-        first_invalid.render_kw = {**(first_invalid.render_kw or {}), "autofocus": True}
-
-
 def _page_url(contact_id: int, anchor: str, **args: Any) -> str:
     return url_for("contacts.show", contact_id=contact_id, _anchor=anchor, **args)
 
@@ -250,7 +243,7 @@ def log_interaction(contact_id: int) -> Response:
     try:
         logged = interactions.log_interaction(actor, contact_id, form.to_values())
     except ValidationFailed as error:
-        _show_errors(form, error)
+        show_section_errors(form, error)
         return _timeline_answer(actor, contact_id, status=422, log_form=form)
     except Conflict as error:
         return _refused(actor, contact_id, error)
@@ -281,7 +274,7 @@ def update_interaction(contact_id: int, interaction_id: int) -> Response:
             actor, interaction_id, form.to_values(), contact_id=contact_id
         )
     except ValidationFailed as error:
-        _show_errors(form, error)
+        show_section_errors(form, error)
         return _timeline_answer(
             actor, contact_id, status=422, edit_form=form, editing_id=interaction_id
         )
@@ -340,7 +333,7 @@ def set_cadence(contact_id: int) -> Response:
     try:
         keep_in_touch.set_cadence(actor, contact_id, form.to_value())
     except ValidationFailed as error:
-        _show_errors(form, error)
+        show_section_errors(form, error)
         return _card_answer(actor, contact_id, status=422, form=form)
     except Conflict as error:
         return _card_answer(actor, contact_id, status=error.status, alert=error.message)

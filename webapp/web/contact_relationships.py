@@ -23,11 +23,10 @@ from webapp.services.calendar import today_in
 from webapp.services.errors import ValidationFailed
 from webapp.web.contacts import contact_actions, contact_page, life_event_rows
 from webapp.web.forms.relationships import ActionForm, LifeEventForm, ProfileForm
-from webapp.web.formtools import show_service_errors
+from webapp.web.formtools import show_section_errors
 from webapp.web.listing import wants_fragment
 
 if TYPE_CHECKING:
-    from flask_wtf import FlaskForm
     from werkzeug.wrappers import Response
 
     from webapp.access import Actor
@@ -76,18 +75,6 @@ def add_trigger(response: Response, event: str) -> None:
     response.headers["HX-Trigger"] = f"{existing}, {event}" if existing else event
 
 
-def _show_errors(form: FlaskForm, error: ValidationFailed, aliases: dict[str, str]) -> None:
-    """The service's field errors next to the fields; ``aliases`` maps its names to ours."""
-    fields: dict[str, list[str]] = {}
-    for name, messages in error.fields.items():
-        fields.setdefault(aliases.get(name, name), []).extend(messages)
-    show_service_errors(form, ValidationFailed(error.message, fields=fields))
-    # The section is replaced whole, so the first field in trouble takes the keyboard here.
-    first_invalid = next((field for field in form if field.errors), None)
-    if first_invalid is not None:
-        first_invalid.render_kw = {**(first_invalid.render_kw or {}), "autofocus": True}
-
-
 def _contact(actor: Actor, contact_id: int, permission: str) -> Contact:
     return access.get_or_404(actor, Contact, contact_id, permission)
 
@@ -134,7 +121,7 @@ def update_profile(contact_id: int) -> Response:
     try:
         profiles.update_profile(actor, contact_id, form.to_values())
     except ValidationFailed as error:
-        _show_errors(form, error, {"birthday_year": "birthday"})
+        show_section_errors(form, error, {"birthday_year": "birthday"})
         return _profile_answer(actor, contact_id, access.RELATIONSHIPS_UPDATE, profile_form=form)
     return _profile_answer(
         actor, contact_id, access.RELATIONSHIPS_UPDATE, focus="heading", oob_heading=True
@@ -200,7 +187,7 @@ def create_life_event(contact_id: int) -> Response:
     try:
         life_events.create_event(actor, contact_id, form.to_values())
     except ValidationFailed as error:
-        _show_errors(form, error, {})
+        show_section_errors(form, error)
         return _events_answer(actor, contact_id, access.RELATIONSHIPS_UPDATE, event_form=form)
     return _events_answer(
         actor, contact_id, access.RELATIONSHIPS_UPDATE, trigger=ACTIONS_CHANGED, focus="heading"
@@ -233,7 +220,7 @@ def update_life_event(contact_id: int, event_id: int) -> Response:
     try:
         life_events.update_event(actor, contact_id, event_id, form.to_values())
     except ValidationFailed as error:
-        _show_errors(form, error, {})
+        show_section_errors(form, error)
         return _events_answer(
             actor,
             contact_id,
@@ -326,7 +313,7 @@ def create_action(contact_id: int) -> Response:
     try:
         action_service.create_action(actor, contact_id, form.to_values())
     except ValidationFailed as error:
-        _show_errors(form, error, {})
+        show_section_errors(form, error)
         return _actions_answer(actor, contact_id, access.RELATIONSHIPS_UPDATE, action_form=form)
     return _actions_answer(actor, contact_id, access.RELATIONSHIPS_UPDATE, focus="heading")
 
