@@ -136,8 +136,10 @@ def update_partner(
     return partner
 
 
-def delete_partner(actor: Actor, company_id: int, partner_id: int) -> None:
-    """Remove a partner (needs ``relationships:manage``); the audit keeps what it was."""
+def delete_partner(actor: Actor, company_id: int, partner_id: int) -> Partner:
+    """Remove a partner (needs ``relationships:manage``); the audit keeps what it was.
+
+    Returns the partner as it was, for saying what went."""
     partner = partner_of(actor, company_id, partner_id, access.RELATIONSHIPS_MANAGE)
     snapshot = {
         "partner_company_name": {"before": partner.partner_company_name, "after": None},
@@ -146,3 +148,4 @@ def delete_partner(actor: Actor, company_id: int, partner_id: int) -> None:
     record_event(actor, "delete", "partner", partner.id, snapshot)
     db.session.delete(partner)
     db.session.flush()
+    return partner

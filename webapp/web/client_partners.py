@@ -137,7 +137,6 @@ def confirm_delete(company_id: int, partner_id: int) -> Response:
 def delete(company_id: int, partner_id: int) -> Response:
     """Delete a partner (needs ``relationships:manage``); the audit keeps what it was."""
     actor = signed_in_actor()
-    partner = partners.partner_of(actor, company_id, partner_id, access.RELATIONSHIPS_MANAGE)
-    name = partner.partner_company_name
-    partners.delete_partner(actor, company_id, partner_id)
-    return _answer(actor, company_id, access.RELATIONSHIPS_MANAGE, notice=f"{name} deleted.")
+    gone = partners.delete_partner(actor, company_id, partner_id)
+    notice = f"{gone.partner_company_name} deleted."
+    return _answer(actor, company_id, access.RELATIONSHIPS_MANAGE, notice=notice)
