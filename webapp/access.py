@@ -173,14 +173,17 @@ def sees_actions_of(actor: Actor, user: User) -> bool:
     )
 
 
-def may_change_logged_entry(actor: Actor, created_by_id: int | None) -> bool:
+def may_change_logged_entry(
+    actor: Actor, created_by_id: int | None, permission: str = RELATIONSHIPS_UPDATE
+) -> bool:
     """Whether the actor may edit or delete an entry someone logged (an interaction, say).
 
-    Whoever logged it may, while they can still update; others need ``relationships:manage``.
+    Whoever logged it may, while they hold ``permission`` (the pages' ``relationships:update``,
+    the records API's ``crm:write``); others need ``relationships:manage``.
     """
     if can(actor, RELATIONSHIPS_MANAGE):
         return True
-    return can(actor, RELATIONSHIPS_UPDATE) and created_by_id == actor.user_id
+    return can(actor, permission) and created_by_id == actor.user_id
 
 
 def get_scoped_or_404(

@@ -68,6 +68,8 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "5 per minute"),
+        # Each API key's allowance on the records API (/api/v2); over it, 429 with Retry-After.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         "PORT": int(os.environ.get("PORT", "5000")),
         "CONTACTS_PER_PAGE": 25,
         "ACTIONS_PER_PAGE": 50,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from webapp import access
 from webapp.demo_messages import seed_messages
+from webapp.demo_opportunities import seed_opportunities
 from webapp.demo_partners import seed_finished_work, seed_partners
 from webapp.demo_relationships import seed_relationships
 from webapp.demo_touches import seed_touches
@@ -63,10 +64,17 @@ def is_empty() -> bool:
     return not db.session.scalar(select(func.count(User.id)))
 
 
+# Rows the migrations seed: the built-in relationship type groups and types stay.
+BUILT_IN_ROWS = ("relationship_type_groups", "relationship_types")
+
+
 def wipe() -> None:
-    """Delete every row, children first, keeping the schema."""
+    """Delete every row, children first, keeping the schema and the built-in rows."""
     for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+        statement = table.delete()
+        if table.name in BUILT_IN_ROWS:
+            statement = statement.where(table.c.delible.is_(True))
+        db.session.execute(statement)
     db.session.flush()
 
 
@@ -190,7 +198,9 @@ def seed_demo(*, force: bool = False) -> str:
     seed_relationships(contact_list, rng)
     seed_finished_work(contact_list, rng)
     interaction_count = seed_touches(contact_list, rng)
-    partner_count = seed_partners(actor, fake, rng, [c for c in company_list if c.is_client])
+    clients = [c for c in company_list if c.is_client]
+    partner_count = seed_partners(actor, fake, rng, clients)
+    opportunity_count = seed_opportunities(actor, rng, clients)
     db.session.flush()
     message_count = seed_messages(admin, rng)
     action_count = db.session.scalar(select(func.count(RelationshipAction.id)))
@@ -199,7 +209,8 @@ def seed_demo(*, force: bool = False) -> str:
             f"Seeded the demo firm: {len(people)} people, {CLIENT_COUNT} clients, "
             f"{NON_CLIENT_COUNT} other companies, {len(contact_list)} contacts, "
             f"{action_count} relationship actions, {message_count} messages and "
-            f"{interaction_count} logged interactions and {partner_count} client partners.",
+            f"{interaction_count} logged interactions, {partner_count} client partners and "
+            f"{opportunity_count} opportunities.",
             demo_sign_ins(),
         ]
     )

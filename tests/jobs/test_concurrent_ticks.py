@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from tests.conftest import make_app, migrate_fresh
+from tests.conftest import fresh_postgres_app, make_app, migrate_fresh
 from tests.factories import ClientProfileFactory, ContactCompanyLinkFactory
 from tests.jobs.builders import contact_of, owner, raw_event
 from webapp.extensions import db
@@ -40,21 +38,8 @@ def committed_app(tmp_path: Path) -> Iterator:
         with app.app_context():
             db.engine.dispose()
         return
-    name = f"rapport_ticks_{uuid.uuid4().hex[:10]}"
-    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    app = make_app(make_url(url).set(database=name).render_as_string(hide_password=False))
-    migrate_fresh(app)
-    try:
+    with fresh_postgres_app(url, "rapport_ticks") as app:
         yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 def _seed(app) -> None:

@@ -33,7 +33,13 @@ ID_ARGUMENTS = {
     "template_id",
     "interaction_id",
     "partner_id",
+    "record_id",
+    "target_id",
+    "relationship_id",
+    "type_id",
 }
+# The records API's path words: a record type, a relationship's api name, an email, a domain...
+WORD_ARGUMENTS = {"record_type": "contact", "api_name": "accounts", "value": "x", "slug": "project"}
 
 
 def _routes() -> list[tuple[str, str, str]]:
@@ -43,11 +49,12 @@ def _routes() -> list[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
-        unknown = set(rule.arguments) - ID_ARGUMENTS
-        assert not unknown, f"{rule.rule}: add {unknown} to ID_ARGUMENTS"
+        unknown = set(rule.arguments) - ID_ARGUMENTS - set(WORD_ARGUMENTS)
+        assert not unknown, f"{rule.rule}: add {unknown} to ID_ARGUMENTS or WORD_ARGUMENTS"
         url = rule.rule
         for argument in rule.arguments:
-            url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "1")
+            word = WORD_ARGUMENTS.get(argument, "1")
+            url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", word)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             routes.append((rule.endpoint, method, url))
     return routes

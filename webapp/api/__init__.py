@@ -29,6 +29,9 @@ from webapp.api import (  # noqa: E402
     relationship_actions,
     relationships,
 )
+from webapp.api.v2 import v2  # noqa: E402
+
+api.register_blueprint(v2)
 
 __all__ = [
     "api",

@@ -6,8 +6,8 @@ from flask import jsonify
 
 from webapp import access
 from webapp.api import api, schemas
+from webapp.api.documenting import documented
 from webapp.api.inputs import json_body
-from webapp.api.openapi import documented
 from webapp.api.serializers import partner_json, summary_json
 from webapp.guards import permission_required, signed_in_actor
 from webapp.services import partners, summaries

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.api import api, schemas
-from webapp.api.openapi import documented
+from webapp.api.documenting import documented
 from webapp.api.pagination import api_page
 from webapp.api.serializers import api_key_json, user_json
 from webapp.guards import permission_required, signed_in_actor

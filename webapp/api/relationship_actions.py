@@ -6,8 +6,8 @@ from flask import jsonify, request
 
 from webapp import access
 from webapp.api import api, schemas
+from webapp.api.documenting import QueryParam, documented
 from webapp.api.inputs import json_body
-from webapp.api.openapi import QueryParam, documented
 from webapp.api.pagination import api_page, query_args_but_page
 from webapp.api.serializers import action_json
 from webapp.guards import permission_required, signed_in_actor

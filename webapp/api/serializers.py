@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from webapp.services.action_queries import is_overdue
 from webapp.services.auto_actions import days_before, occurrence_of
 from webapp.services.calendar import format_calendar_day
+from webapp.services.records.fields import amount_json
 
 if TYPE_CHECKING:
     from webapp.models import (
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         RelationshipProfile,
         User,
     )
+    from webapp.services.records.schema import RecordType
     from webapp.services.summaries import ClientSummary, UpcomingEvent
 
 
@@ -156,16 +157,6 @@ def message_json(message: Message) -> dict:
     }
 
 
-def amount_json(value: Decimal | None) -> int | float | None:
-    """An exact amount as a JSON number: whole amounts as integers, others to the cent.
-
-    Amounts have at most fifteen digits, so the float prints back exactly as stored.
-    """
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def partner_json(partner: Partner) -> dict:
     contact = partner.contact
     return {
@@ -238,3 +229,11 @@ def summary_json(summary: ClientSummary) -> dict:
         "partners": [partner_json(partner) for partner in summary.partners],
         "messages": [message_json(message) for message in summary.messages],
     }
+
+
+def record_json(record_kind: RecordType, record) -> dict:
+    """A record of the records API: its id, its type, and every field but the id by api name."""
+    attributes = {
+        spec.api_name: spec.read(record) for spec in record_kind.fields if spec.api_name != "id"
+    }
+    return {"id": str(record.id), "record_type": record_kind.api_name, "attributes": attributes}

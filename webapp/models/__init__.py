@@ -1,5 +1,6 @@
 """The domain model; importing this package registers every table with the metadata."""
 
+from webapp.models import custom_objects  # noqa: F401  (registers the custom-object tables)
 from webapp.models.actions import (
     ACTION_SOURCES,
     ACTION_STATUSES,
@@ -11,6 +12,12 @@ from webapp.models.actions import (
 from webapp.models.api_keys import ApiKey
 from webapp.models.audit import AuditEvent
 from webapp.models.companies import CLIENT_TIERS, ClientProfile, Company, CompanyDomain
+from webapp.models.contact_relationships import (
+    RELATIONSHIP_GROUPS,
+    ContactRelationship,
+    RelationshipType,
+    RelationshipTypeGroup,
+)
 from webapp.models.contacts import (
     CONTACT_STAGES,
     Contact,
@@ -25,6 +32,12 @@ from webapp.models.messages import (
     STATUS_RANKS,
     Message,
     MessageTemplate,
+)
+from webapp.models.opportunities import (
+    OPPORTUNITY_STAGES,
+    Opportunity,
+    OpportunityContact,
+    OpportunityOwner,
 )
 from webapp.models.partners import Partner
 from webapp.models.people import ROLES, PermissionOverride, Squad, User
@@ -67,9 +80,17 @@ __all__ = [
     "Company",
     "CompanyDomain",
     "Contact",
+    "ContactRelationship",
+    "RELATIONSHIP_GROUPS",
+    "RelationshipType",
+    "RelationshipTypeGroup",
     "ContactCompanyLink",
     "ContactEmail",
     "ContactPhone",
+    "OPPORTUNITY_STAGES",
+    "Opportunity",
+    "OpportunityContact",
+    "OpportunityOwner",
     "Partner",
     "PermissionOverride",
     "Squad",

@@ -93,6 +93,8 @@ class Task(TimestampMixin, db.Model):
     )
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Standalone tasks can be archived through the records API; mirrored ones are dismissed.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     assigned_to: Mapped[User] = relationship(foreign_keys=[assigned_to_id])
     relationship_action: Mapped[RelationshipAction | None] = relationship(back_populates="task")

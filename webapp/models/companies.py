@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
-from webapp.models.base import TimestampMixin
+from webapp.models.base import TimestampMixin, UTCDateTime
 from webapp.models.people import User
 
 CLIENT_TIERS = ("strategic", "key", "standard")
@@ -21,10 +21,14 @@ class Company(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), index=True)
     industry: Mapped[str | None] = mapped_column(String(120))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    # The first domain is the primary one (the records API's ``domain_name``).
     domains: Mapped[list[CompanyDomain]] = relationship(
-        back_populates="company", cascade="all, delete-orphan", order_by="CompanyDomain.domain"
+        back_populates="company",
+        cascade="all, delete-orphan",
+        order_by="(CompanyDomain.position, CompanyDomain.domain)",
     )
     client_profile: Mapped[ClientProfile | None] = relationship(
         back_populates="company", cascade="all, delete-orphan"
@@ -33,6 +37,10 @@ class Company(TimestampMixin, db.Model):
     @property
     def is_client(self) -> bool:
         return self.client_profile is not None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def __repr__(self) -> str:
         return f"<Company {self.name}>"
@@ -44,6 +52,7 @@ class CompanyDomain(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     domain: Mapped[str] = mapped_column(String(253), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
 
     company: Mapped[Company] = relationship(back_populates="domains")
 

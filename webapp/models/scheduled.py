@@ -40,6 +40,8 @@ class Interaction(TimestampMixin, db.Model):
     # Who at the firm had the call or meeting; the one who logged it by default.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Archived through the records API: off the timeline and no longer a touch, but kept.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     contact: Mapped[Contact] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])

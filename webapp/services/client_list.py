@@ -141,6 +141,7 @@ def clients_query(actor: Actor, filters: ClientFilters, today: date) -> Select:
 
 
 def _filtered(stmt: Select, actor: Actor, filters: ClientFilters) -> Select:
+    stmt = stmt.where(Company.archived_at.is_(None))
     if filters.q.strip():
         pattern = like_pattern(filters.q.strip())
         domain_match = exists().where(

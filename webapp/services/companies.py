@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from webapp import access
 from webapp.extensions import db
 from webapp.models import CLIENT_TIERS, ClientProfile, Company, CompanyDomain, User
+from webapp.services import archiving
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.uniqueness import ensure_free
 from webapp.services.validation import FieldErrors, clean_text, normalise_domain
@@ -81,11 +82,14 @@ def _check_domains_free(domains: list[str], company_id: int | None) -> None:
 
 
 def _write_domains(company: Company, domains: list[str]) -> dict:
+    """Replace the domains, in the order given: the first is the primary one."""
     before = [d.domain for d in company.domains]
-    if sorted(before) == sorted(domains):
+    if before == domains:
         return {}
     keep = {d.domain: d for d in company.domains if d.domain in domains}
     company.domains = [keep.get(d) or CompanyDomain(domain=d) for d in domains]
+    for position, kept in enumerate(company.domains):
+        kept.position = position
     return {"domains": {"before": before, "after": domains}}
 
 
@@ -108,9 +112,14 @@ def _write_client_profile(company: Company, given: CompanyInput) -> dict:
     return {f"client_{k}": v for k, v in apply_changes(profile, values).items()}
 
 
-def create_company(actor: Actor, given: CompanyInput) -> Company:
-    """Create a company (a client if ``is_client``); its domains must be free."""
-    access.require(actor, access.RELATIONSHIPS_UPDATE)
+def create_company(
+    actor: Actor, given: CompanyInput, permission: str = access.RELATIONSHIPS_UPDATE
+) -> Company:
+    """Create a company (a client if ``is_client``); its domains must be free.
+
+    ``permission`` is the one the caller's channel needs (the records API's is ``crm:write``).
+    """
+    access.require(actor, permission)
     scalars, domains = _validate(given)
     _check_domains_free(domains, None)
     company = Company(**scalars)
@@ -122,9 +131,14 @@ def create_company(actor: Actor, given: CompanyInput) -> Company:
     return company
 
 
-def update_company(actor: Actor, company_id: int, given: CompanyInput) -> Company:
+def update_company(
+    actor: Actor,
+    company_id: int,
+    given: CompanyInput,
+    permission: str = access.RELATIONSHIPS_UPDATE,
+) -> Company:
     """Replace a company's fields, domains and client profile with ``given``."""
-    company = access.get_or_404(actor, Company, company_id, access.RELATIONSHIPS_UPDATE)
+    company = access.get_or_404(actor, Company, company_id, permission)
     scalars, domains = _validate(given)
     _check_domains_free(domains, company.id)
     changes = apply_changes(company, scalars)
@@ -132,4 +146,22 @@ def update_company(actor: Actor, company_id: int, given: CompanyInput) -> Compan
     db.session.flush()
     if changes:
         record_event(actor, "update", "company", company.id, changes)
+    return company
+
+
+def archive_company(
+    actor: Actor, company_id: int, permission: str = access.RELATIONSHIPS_UPDATE
+) -> Company:
+    """Archive a company: hidden from lists and searches, kept with its people and history."""
+    company = access.get_or_404(actor, Company, company_id, permission)
+    archiving.archive(actor, company, "company")
+    return company
+
+
+def restore_company(
+    actor: Actor, company_id: int, permission: str = access.RELATIONSHIPS_UPDATE
+) -> Company:
+    """Bring an archived company back into the lists."""
+    company = access.get_or_404(actor, Company, company_id, permission)
+    archiving.restore(actor, company, "company")
     return company

@@ -28,6 +28,7 @@ def companies_query(q: str = "", *, clients_only: bool = False) -> Select:
         joinedload(Company.client_profile).joinedload(ClientProfile.account_manager),
         joinedload(Company.owner),
     )
+    stmt = stmt.where(Company.archived_at.is_(None))  # archived through the records API
     if clients_only:
         stmt = stmt.where(exists().where(ClientProfile.company_id == Company.id))
     if q.strip():

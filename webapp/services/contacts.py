@@ -18,7 +18,7 @@ from webapp.models import (
     ContactPhone,
     User,
 )
-from webapp.models.base import utcnow
+from webapp.services import archiving
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.uniqueness import ensure_free
 from webapp.services.validation import (
@@ -179,9 +179,15 @@ def _links_summary(links: list[ContactCompanyLink]) -> list[dict]:
     ]
 
 
-def create_contact(actor: Actor, given: ContactInput) -> Contact:
-    """Create a contact; emails must not belong to another contact."""
-    access.require(actor, access.RELATIONSHIPS_UPDATE)
+def create_contact(
+    actor: Actor, given: ContactInput, permission: str = access.RELATIONSHIPS_UPDATE
+) -> Contact:
+    """Create a contact; emails must not belong to another contact.
+
+    ``permission`` is the one the caller's channel needs: the pages' ``relationships:update``,
+    or the records API's ``crm:write``.
+    """
+    access.require(actor, permission)
     clean = _validate(given, None)
     contact = Contact(**clean.scalars)
     db.session.add(contact)
@@ -192,9 +198,14 @@ def create_contact(actor: Actor, given: ContactInput) -> Contact:
     return contact
 
 
-def update_contact(actor: Actor, contact_id: int, given: ContactInput) -> Contact:
+def update_contact(
+    actor: Actor,
+    contact_id: int,
+    given: ContactInput,
+    permission: str = access.RELATIONSHIPS_UPDATE,
+) -> Contact:
     """Replace a contact's fields, emails, phones and company links with ``given``."""
-    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
+    contact = access.get_or_404(actor, Contact, contact_id, permission)
     clean = _validate(given, contact.id)
     changes = apply_changes(contact, clean.scalars) | _write_children(contact, clean)
     db.session.flush()
@@ -203,21 +214,19 @@ def update_contact(actor: Actor, contact_id: int, given: ContactInput) -> Contac
     return contact
 
 
-def archive_contact(actor: Actor, contact_id: int) -> Contact:
+def archive_contact(
+    actor: Actor, contact_id: int, permission: str = access.RELATIONSHIPS_UPDATE
+) -> Contact:
     """Archive a contact: hidden from lists, kept with its history. Archiving twice is harmless."""
-    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
-    if contact.archived_at is None:
-        contact.archived_at = utcnow()
-        changes = {"archived_at": {"before": None, "after": contact.archived_at}}
-        record_event(actor, "archive", "contact", contact.id, changes)
+    contact = access.get_or_404(actor, Contact, contact_id, permission)
+    archiving.archive(actor, contact, "contact")
     return contact
 
 
-def restore_contact(actor: Actor, contact_id: int) -> Contact:
+def restore_contact(
+    actor: Actor, contact_id: int, permission: str = access.RELATIONSHIPS_UPDATE
+) -> Contact:
     """Bring an archived contact back into the lists."""
-    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
-    if contact.archived_at is not None:
-        changes = {"archived_at": {"before": contact.archived_at, "after": None}}
-        contact.archived_at = None
-        record_event(actor, "restore", "contact", contact.id, changes)
+    contact = access.get_or_404(actor, Contact, contact_id, permission)
+    archiving.restore(actor, contact, "contact")
     return contact

@@ -105,3 +105,76 @@ class ProviderFailed(DomainError):
 
     code = "twilio_error"
     status = 502
+
+
+class RecordFieldError(ValidationFailed):
+    """A records-API attribute broke a schema rule; ``details.fields`` names each one.
+
+    The codes and statuses are reference 001's, one subclass per code.
+    """
+
+    def __init__(self, message: str, *, fields: dict | None = None):
+        super().__init__(message, fields=fields)
+
+
+class UnknownField(RecordFieldError):
+    code = "unknown_field"
+    status = 400
+
+
+class FieldNotCreatable(RecordFieldError):
+    code = "field_not_creatable"
+    status = 400
+
+
+class FieldNotUpdatable(RecordFieldError):
+    code = "field_not_updatable"
+    status = 400
+
+
+class FieldRequiredMissing(RecordFieldError):
+    code = "field_required_missing"
+    status = 422
+
+
+class FieldValueInvalid(RecordFieldError):
+    code = "field_value_invalid"
+    status = 422
+
+
+class AmbiguousMatch(DomainError):
+    """A match by unique fields found more than one record."""
+
+    code = "ambiguous_match"
+    status = 409
+
+
+class InvalidMatchingField(RecordFieldError):
+    """A match named a field that is not unique on the record type."""
+
+    code = "invalid_matching_field"
+    status = 400
+
+
+class UnknownRecordType(DomainError):
+    code = "unknown_record_type"
+    status = 404
+
+
+class UnknownRelationship(DomainError):
+    code = "unknown_relationship"
+    status = 404
+
+
+class TargetRecordNotFound(DomainError):
+    """A relationship's target id or match did not resolve (or is not linked, on delete)."""
+
+    code = "target_record_not_found"
+    status = 404
+
+
+class OperationNotSupported(DomainError):
+    """The record type does not offer this operation (``_assert`` on a task, say)."""
+
+    code = "operation_not_supported"
+    status = 405

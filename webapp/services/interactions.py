@@ -1,7 +1,11 @@
 """Interactions: calls, meetings, emails and notes logged on a contact, each a keep-in-touch touch.
 
 Every write recomputes the contact's last touch (``touches.refresh``) in the same transaction,
-so editing or deleting an interaction can move it back as well as forward.
+so editing, archiving or deleting an interaction can move it back as well as forward. An archived
+interaction is kept, but is off the timeline and no longer a touch.
+
+Each write takes the ``permission`` its caller's channel needs: the pages'
+``relationships:update`` by default, or the records API's ``crm:write``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from sqlalchemy import select
 from webapp import access
 from webapp.extensions import db
 from webapp.models import INTERACTION_KINDS, Contact, Interaction, User
-from webapp.services import field_rules, touches
+from webapp.services import archiving, field_rules, touches
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.calendar import today_in
 from webapp.services.errors import Conflict, NotFound, PermissionDenied
@@ -79,12 +83,18 @@ def refuse_archived(contact: Contact) -> None:
         )
 
 
-def log_interaction(actor: Actor, contact_id: int, values: dict[str, Any]) -> Interaction:
+def log_interaction(
+    actor: Actor,
+    contact_id: int,
+    values: dict[str, Any],
+    *,
+    permission: str = access.RELATIONSHIPS_UPDATE,
+) -> Interaction:
     """Log a call, meeting, email or note; ``user_id`` (who had it) defaults to the actor.
 
-    Needs ``relationships:update``; an archived contact is refused (``contact_archived``).
+    Needs ``permission``; an archived contact is refused (``contact_archived``).
     """
-    contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_UPDATE)
+    contact = access.get_or_404(actor, Contact, contact_id, permission)
     refuse_archived(contact)
     missing = {name: None for name in FIELDS if name not in values}
     columns = _columns(actor, missing | values)
@@ -99,16 +109,24 @@ def log_interaction(actor: Actor, contact_id: int, values: dict[str, Any]) -> In
 
 
 def changeable_interaction(
-    actor: Actor, interaction_id: int, contact_id: int | None = None
+    actor: Actor,
+    interaction_id: int,
+    contact_id: int | None = None,
+    *,
+    permission: str = access.RELATIONSHIPS_UPDATE,
+    include_archived: bool = False,
 ) -> Interaction:
     """An interaction the actor may edit or delete: they logged it, or hold manage.
 
-    With ``contact_id``, another contact's interaction is ``NotFound``.
+    With ``contact_id``, another contact's interaction is ``NotFound``; so is an archived one,
+    unless ``include_archived`` (archiving and restoring reach those).
     """
-    interaction = access.get_or_404(actor, Interaction, interaction_id, access.RELATIONSHIPS_UPDATE)
+    interaction = access.get_or_404(actor, Interaction, interaction_id, permission)
     if contact_id is not None and interaction.contact_id != contact_id:
         raise NotFound(f"No interaction with id {interaction_id} for contact {contact_id}.")
-    if not access.may_change_logged_entry(actor, interaction.created_by_id):
+    if interaction.archived_at is not None and not include_archived:
+        raise NotFound(f"The interaction with id {interaction_id} is archived.")
+    if not access.may_change_logged_entry(actor, interaction.created_by_id, permission):
         raise PermissionDenied(
             "Only the person who logged this interaction, or someone with the "
             f"{access.RELATIONSHIPS_MANAGE} permission, can change it.",
@@ -119,11 +137,16 @@ def changeable_interaction(
 
 
 def update_interaction(
-    actor: Actor, interaction_id: int, values: dict[str, Any], *, contact_id: int | None = None
+    actor: Actor,
+    interaction_id: int,
+    values: dict[str, Any],
+    *,
+    contact_id: int | None = None,
+    permission: str = access.RELATIONSHIPS_UPDATE,
 ) -> Interaction:
     """Change the given fields (an empty ``user_id`` means the actor); a new day can move the
     last touch. The one who logged it, or someone with ``relationships:manage``, may."""
-    interaction = changeable_interaction(actor, interaction_id, contact_id)
+    interaction = changeable_interaction(actor, interaction_id, contact_id, permission=permission)
     # null cannot clear a required field
     values = {k: ("" if k in REQUIRED and v is None else v) for k, v in values.items()}
     changes = apply_changes(interaction, _columns(actor, values, interaction))
@@ -147,3 +170,28 @@ def delete_interaction(
     db.session.delete(interaction)
     touches.refresh(contact)
     return contact
+
+
+def archive_interaction(
+    actor: Actor, interaction_id: int, *, permission: str = access.RELATIONSHIPS_UPDATE
+) -> Interaction:
+    """Archive: off the timeline and no longer a touch, so the last touch may fall back; kept
+    with its history. Archiving twice is harmless. Who may: as for ``update_interaction``."""
+    interaction = changeable_interaction(
+        actor, interaction_id, permission=permission, include_archived=True
+    )
+    if archiving.archive(actor, interaction, "interaction"):
+        touches.refresh(interaction.contact)
+    return interaction
+
+
+def restore_interaction(
+    actor: Actor, interaction_id: int, *, permission: str = access.RELATIONSHIPS_UPDATE
+) -> Interaction:
+    """Bring an archived interaction back: on the timeline, and a touch again."""
+    interaction = changeable_interaction(
+        actor, interaction_id, permission=permission, include_archived=True
+    )
+    if archiving.restore(actor, interaction, "interaction"):
+        touches.refresh(interaction.contact)
+    return interaction

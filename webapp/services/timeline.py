@@ -117,7 +117,8 @@ def _moment_before(column, entry_id, rank: int, cursor: TimelineKey, zone: ZoneI
 def _interactions(contact_id: int, limit: int, cursor: TimelineKey | None) -> list[Interaction]:
     stmt = (
         select(Interaction)
-        .where(Interaction.contact_id == contact_id)
+        # An archived interaction is kept, but off the timeline.
+        .where(Interaction.contact_id == contact_id, Interaction.archived_at.is_(None))
         .options(joinedload(Interaction.user))
         .order_by(
             Interaction.occurred_on.desc(), Interaction.created_at.desc(), Interaction.id.desc()

@@ -1,8 +1,9 @@
 """Keep in touch: when a contact last heard from us, and when they should next.
 
 A touch is an outbound message that did not fail, a relationship action marked done, or a
-logged interaction. ``contacts.last_touch_on`` keeps the latest; ``refresh`` recomputes it from
-those three, so deleting or editing a touch can move it back as well as forward.
+logged interaction that is not archived. ``contacts.last_touch_on`` keeps the latest; ``refresh``
+recomputes it from those three, so deleting, archiving or editing a touch can move it back as
+well as forward.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def _latest_touch_query(contact_id: int):
     done = select(func.max(RelationshipAction.completed_at)).where(
         RelationshipAction.contact_id == contact_id, RelationshipAction.status == "done"
     )
-    logged = select(func.max(Interaction.occurred_on)).where(Interaction.contact_id == contact_id)
+    logged = select(func.max(Interaction.occurred_on)).where(
+        Interaction.contact_id == contact_id, Interaction.archived_at.is_(None)
+    )
     return select(message.scalar_subquery(), done.scalar_subquery(), logged.scalar_subquery())
 
 

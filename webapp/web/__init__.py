@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from webapp.web import (
     actions,
     admin,
+    admin_custom_objects,
     admin_messages,
     admin_scheduler,
     api_keys,
@@ -45,6 +46,7 @@ BLUEPRINT_MODULES = (
     admin,
     admin_messages,
     admin_scheduler,
+    admin_custom_objects,
     api_keys,
     calendar_feed,
 )

@@ -45,5 +45,9 @@ def section_fragment(html: str, status: int, section_id: str) -> Response:
 
 def company_options() -> list[tuple[int, str]]:
     """Companies as (id, name) for a filter or a select, in one query."""
-    stmt = select(Company.id, Company.name).order_by(Company.name, Company.id)
+    stmt = (
+        select(Company.id, Company.name)
+        .where(Company.archived_at.is_(None))
+        .order_by(Company.name, Company.id)
+    )
     return [(row.id, row.name) for row in db.session.execute(stmt)]

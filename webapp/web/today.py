@@ -39,7 +39,7 @@ def _my_clients(user_id: int) -> list[Company]:
     stmt = (
         select(Company)
         .join(ClientProfile)
-        .where(ClientProfile.account_manager_id == user_id)
+        .where(ClientProfile.account_manager_id == user_id, Company.archived_at.is_(None))
         .options(joinedload(Company.client_profile))
         .order_by(Company.name)
     )
