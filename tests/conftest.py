@@ -139,8 +139,8 @@ class FreshIdentityClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        g.pop("actor", None)
-        g.pop("_login_user", None)
+        for per_request in ("actor", "_login_user", "unmatched_count"):
+            g.pop(per_request, None)
         return super().open(*args, **kwargs)
 
 

@@ -13,6 +13,7 @@ from webapp import access
 from webapp.demo_messages import seed_messages
 from webapp.demo_opportunities import seed_opportunities
 from webapp.demo_partners import seed_finished_work, seed_partners
+from webapp.demo_people_links import seed_people_links
 from webapp.demo_relationships import seed_relationships
 from webapp.demo_touches import seed_touches
 from webapp.extensions import db
@@ -196,6 +197,7 @@ def seed_demo(*, force: bool = False) -> str:
     company_list = _seed_companies(actor, fake, rng, people)
     contact_list = _seed_contacts(actor, fake, rng, people, company_list)
     seed_relationships(contact_list, rng)
+    link_count = seed_people_links(actor, rng, contact_list)
     seed_finished_work(contact_list, rng)
     interaction_count = seed_touches(contact_list, rng)
     clients = [c for c in company_list if c.is_client]
@@ -210,7 +212,7 @@ def seed_demo(*, force: bool = False) -> str:
             f"{NON_CLIENT_COUNT} other companies, {len(contact_list)} contacts, "
             f"{action_count} relationship actions, {message_count} messages and "
             f"{interaction_count} logged interactions, {partner_count} client partners and "
-            f"{opportunity_count} opportunities.",
+            f"{opportunity_count} opportunities, and {link_count} links between people.",
             demo_sign_ins(),
         ]
     )

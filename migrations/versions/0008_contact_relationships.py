@@ -16,6 +16,9 @@ down_revision = "0007_custom_objects"
 branch_labels = None
 depends_on = None
 
+PAIR_LOW = "(CASE WHEN contact_is_id < of_contact_id THEN contact_is_id ELSE of_contact_id END)"
+PAIR_HIGH = "(CASE WHEN contact_is_id < of_contact_id THEN of_contact_id ELSE contact_is_id END)"
+
 # (group, name, reverse name): "Peter is the uncle of John" reads "John is the nephew of Peter".
 BUILT_IN_TYPES = (
     ("love", "partner", "partner"),
@@ -134,6 +137,13 @@ def _create_contact_relationships():
             batch_op.create_index(
                 batch_op.f(f"ix_contact_relationships_{column}"), [column], unique=False
             )
+    # The same two people and type, whichever way round they were stored.
+    op.create_index(
+        "uq_contact_relationships_pair",
+        "contact_relationships",
+        [sa.text(PAIR_LOW), sa.text(PAIR_HIGH), "relationship_type_id"],
+        unique=True,
+    )
 
 
 def _seed(groups, types):

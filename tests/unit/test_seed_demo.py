@@ -11,6 +11,7 @@ from webapp.models import (
     Company,
     Contact,
     ContactCompanyLink,
+    ContactRelationship,
     LifeEvent,
     Message,
     MessageTemplate,
@@ -49,6 +50,7 @@ def test_seed_demo_builds_the_firm_then_leaves_it_alone_until_forced(app, db):
     assert db.session.scalar(unlinked) == 0
     assert count(db, RelationshipProfile.id) > 200
     assert count(db, LifeEvent.id) > 150
+    assert count(db, ContactRelationship.id) > 300  # colleagues at each client, and beyond
     generated = select(func.count(RelationshipAction.id)).where(
         RelationshipAction.source == "life_event"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -10,6 +10,8 @@ from webapp.models.base import TimestampMixin
 from webapp.models.contacts import Contact
 
 RELATIONSHIP_GROUPS = ("love", "family", "friend", "work")
+PAIR_LOW = "(CASE WHEN contact_is_id < of_contact_id THEN contact_is_id ELSE of_contact_id END)"
+PAIR_HIGH = "(CASE WHEN contact_is_id < of_contact_id THEN of_contact_id ELSE contact_is_id END)"
 
 
 class RelationshipTypeGroup(TimestampMixin, db.Model):
@@ -48,6 +50,15 @@ class ContactRelationship(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("contact_is_id", "relationship_type_id", "of_contact_id"),
         CheckConstraint("contact_is_id <> of_contact_id", name="not_self"),
+        # One edge of a type between two people whichever way round: "A uncle of B" and
+        # "B uncle of A" may not both be stored, even by two racing requests.
+        Index(
+            "uq_contact_relationships_pair",
+            text(PAIR_LOW),
+            text(PAIR_HIGH),
+            "relationship_type_id",
+            unique=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from webapp import access
@@ -36,6 +37,20 @@ class Reading:
     reversed: bool
 
 
+# A type named as a phrase ("assistant of", "has assistant", "introduced") reads on its own; a
+# type named as a noun ("uncle") reads with "of": "uncle of John".
+_ENDS_A_PHRASE = frozenset({"of", "by", "with", "to", "for", "from"})
+_STARTS_A_PHRASE = frozenset({"has", "had", "is", "was", "introduced", "knows", "reports"})
+
+
+def phrase(name: str) -> str:
+    """How a type's name reads before the other person: "uncle of", "has assistant"."""
+    words = name.split()
+    if not words or words[-1] in _ENDS_A_PHRASE or words[0] in _STARTS_A_PHRASE:
+        return name
+    return f"{name} of"
+
+
 def read_from(relationship: ContactRelationship, contact_id: int) -> Reading:
     """The edge from ``contact_id``'s side: the stored name, or the reverse name."""
     kind = relationship.relationship_type
@@ -54,9 +69,13 @@ def _loaded() -> tuple:
     )
 
 
-def relationships_of(actor: Actor, contact_id: int) -> Select:
-    """Every edge the contact is on, either end, oldest first, as a select the caller pages."""
-    access.get_or_404(actor, Contact, contact_id, access.CRM_READ)
+def relationships_of(actor: Actor, contact_id: int, permission: str = access.CRM_READ) -> Select:
+    """Every edge the contact is on, either end, oldest first, as a select the caller pages.
+
+    ``permission`` is the caller's channel's: the API's ``crm:read``, the pages'
+    ``relationships:view``.
+    """
+    access.get_or_404(actor, Contact, contact_id, permission)
     either_end = or_(
         ContactRelationship.contact_is_id == contact_id,
         ContactRelationship.of_contact_id == contact_id,
@@ -69,8 +88,11 @@ def relationships_of(actor: Actor, contact_id: int) -> Select:
     )
 
 
-def get_relationship(actor: Actor, relationship_id: int) -> ContactRelationship:
-    access.require(actor, access.CRM_READ)
+def get_relationship(
+    actor: Actor, relationship_id: int, permission: str = access.CRM_READ
+) -> ContactRelationship:
+    """One edge, both people and the type loaded."""
+    access.require(actor, permission)
     return _edge(relationship_id)
 
 
@@ -104,8 +126,19 @@ def _type(errors: FieldErrors, raw: Any) -> RelationshipType | None:
     return kind
 
 
+def _duplicate(existing: int | None) -> Conflict:
+    return Conflict(
+        "These two people already have this relationship.",
+        details={"relationship_id": existing} if existing is not None else {},
+        code="duplicate_relationship",
+    )
+
+
 def _refuse_duplicate(contact_is: int, type_id: int, of_contact: int, keep: int | None) -> None:
-    """One edge of a type between two people, whichever way round it was stored."""
+    """One edge of a type between two people, whichever way round it was stored.
+
+    The pair index refuses a racing duplicate too; this check names the edge that is there.
+    """
     same_pair = or_(
         and_(
             ContactRelationship.contact_is_id == contact_is,
@@ -121,16 +154,28 @@ def _refuse_duplicate(contact_is: int, type_id: int, of_contact: int, keep: int 
     )
     existing = db.session.scalar(stmt)
     if existing is not None and existing != keep:
-        raise Conflict(
-            "These two people already have this relationship.",
-            details={"relationship_id": existing},
-            code="duplicate_relationship",
-        )
+        raise _duplicate(existing)
 
 
-def create_relationship(actor: Actor, values: dict[str, Any]) -> ContactRelationship:
-    """Link two contacts: ``contact_is`` is <type> of ``of_contact``."""
-    access.require(actor, access.CRM_WRITE)
+def _flush_edge(edge: ContactRelationship) -> None:
+    """Write the edge; another request's same edge, committed since our check, is a duplicate."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(edge)
+            db.session.flush()
+    except IntegrityError:
+        raise _duplicate(None) from None
+
+
+def create_relationship(
+    actor: Actor, values: dict[str, Any], permission: str = access.CRM_WRITE
+) -> ContactRelationship:
+    """Link two contacts: ``contact_is`` is <type> of ``of_contact``.
+
+    ``permission`` is the caller's channel's: the API's ``crm:write``, the pages'
+    ``relationships:update``.
+    """
+    access.require(actor, permission)
     errors = FieldErrors()
     contact_is = _contact(errors, "contact_is", values.get("contact_is"))
     of_contact = _contact(errors, "of_contact", values.get("of_contact"))
@@ -146,8 +191,7 @@ def create_relationship(actor: Actor, values: dict[str, Any]) -> ContactRelation
         of_contact_id=of_contact,
         created_by_id=actor.user_id,
     )
-    db.session.add(edge)
-    db.session.flush()
+    _flush_edge(edge)
     created = {
         "contact_is_id": contact_is,
         "relationship_type_id": kind.id,
@@ -163,9 +207,14 @@ def create_relationship(actor: Actor, values: dict[str, Any]) -> ContactRelation
     return _edge(edge.id)
 
 
-def change_type(actor: Actor, relationship_id: int, values: dict[str, Any]) -> ContactRelationship:
+def change_type(
+    actor: Actor,
+    relationship_id: int,
+    values: dict[str, Any],
+    permission: str = access.CRM_WRITE,
+) -> ContactRelationship:
     """Only the type changes, as reference 004 says: both readings change with it."""
-    access.require(actor, access.CRM_WRITE)
+    access.require(actor, permission)
     edge = _edge(relationship_id)
     errors = FieldErrors()
     kind = _type(errors, values.get("relationship_type_id"))
@@ -176,15 +225,18 @@ def change_type(actor: Actor, relationship_id: int, values: dict[str, Any]) -> C
         change = {"before": edge.relationship_type_id, "after": kind.id}
         edge.relationship_type_id = kind.id
         edge.relationship_type = kind
-        db.session.flush()
+        _flush_edge(edge)
         record_event(
             actor, "update", "contact_relationship", edge.id, {"relationship_type_id": change}
         )
     return edge
 
 
-def delete_relationship(actor: Actor, relationship_id: int) -> int:
-    access.require(actor, access.CRM_WRITE)
+def delete_relationship(
+    actor: Actor, relationship_id: int, permission: str = access.CRM_WRITE
+) -> int:
+    """Unlink two people; the one edge goes, so both readings go with it."""
+    access.require(actor, permission)
     edge = _edge(relationship_id)
     kept = ("contact_is_id", "relationship_type_id", "of_contact_id")
     snapshot = {name: {"before": getattr(edge, name), "after": None} for name in kept}
@@ -274,3 +326,11 @@ def delete_type(actor: Actor, type_id: int) -> int:
     db.session.delete(kind)
     db.session.flush()
     return type_id
+
+
+def type_link_counts() -> dict[int, int]:
+    """How many stored links use each relationship type, in one query; unused types are absent."""
+    stmt = select(ContactRelationship.relationship_type_id, func.count()).group_by(
+        ContactRelationship.relationship_type_id
+    )
+    return {type_id: count for type_id, count in db.session.execute(stmt)}

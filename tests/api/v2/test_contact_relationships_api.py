@@ -401,6 +401,26 @@ def test_the_same_type_twice_between_two_people_is_a_duplicate(db, api, people, 
     assert stored_links(db) == [(peter, spouse, john)]
 
 
+@pytest.mark.parametrize("reversed_", [False, True], ids=["same way", "other way round"])
+def test_the_database_refuses_a_duplicate_that_raced_past_the_check(
+    db, api, people, spouse, reversed_, monkeypatch
+):
+    """Two requests can both check before either writes: the pair index keeps one edge."""
+    from webapp.services import contact_relationships
+
+    peter, john, _ = people
+    link(api, peter, spouse, john)
+    monkeypatch.setattr(contact_relationships, "_refuse_duplicate", lambda *args, **kw: None)
+    a, b = (john, peter) if reversed_ else (peter, john)
+
+    response = api.post(
+        LINKS, json={"contact_is": a, "relationship_type_id": spouse, "of_contact": b}
+    )
+
+    error_of(response, 409, "duplicate_relationship")
+    assert stored_links(db) == [(peter, spouse, john)]
+
+
 def test_two_types_between_the_same_two_people_are_kept(db, api, people, spouse):
     peter, john, _ = people
     colleague = type_id(db, "colleague")
