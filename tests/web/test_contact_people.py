@@ -381,3 +381,20 @@ def test_the_cards_redirect_a_plain_request_to_the_page(client, family):
         response = client.get(f"/contacts/{peter.id}/people/{part}")
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"/contacts/{peter.id}#{anchor}")
+
+
+def test_recent_history_names_link_changes_on_both_pages(client, me, family):
+    peter, john, _ = family
+    edge = link(me, peter, "uncle", john)
+    client.post(
+        f"/contacts/{john.id}/people/{edge.id}/type",
+        data={"relationship_type_id": type_id("cousin")},
+        headers=HTMX,
+    )
+
+    for person in (peter, john):
+        page = client.get(f"/contacts/{person.id}").text
+        history = visible_text(page[page.index('id="history-heading"') :])
+        assert "Link to a person created by Mia Member" in history
+        assert "Link to a person updated by Mia Member" in history
+        assert "Changed relationship type" in history

@@ -185,26 +185,27 @@ def remove(contact_id: int, relationship_id: int) -> Response:
     return _answer(actor, contact_id, access.RELATIONSHIPS_UPDATE, focus="heading")
 
 
+def _card(contact_id: int, template: str, anchor: str) -> Response:
+    """A card of the page that reloads itself after a link changes; a plain request goes to
+    the page."""
+    contact = _contact(signed_in_actor(), contact_id, access.RELATIONSHIPS_VIEW)
+    if not wants_fragment():
+        return redirect(url_for("contacts.show", contact_id=contact_id, _anchor=anchor))
+    return section_fragment(render_template(template, contact=contact), 200, "")
+
+
 @bp.get("/map")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def map_card(contact_id: int) -> Response:
-    """The contact's relationship map card, as it stands (it reloads after a link changes)."""
-    contact = _contact(signed_in_actor(), contact_id, access.RELATIONSHIPS_VIEW)
-    if not wants_fragment():
-        return redirect(url_for("contacts.show", contact_id=contact_id, _anchor="relationship-map"))
-    html = render_template("relationship_map/_contact_map.html", contact=contact)
-    return section_fragment(html, 200, "")
+    """The contact's relationship map card, as it stands."""
+    return _card(contact_id, "relationship_map/_contact_map.html", "relationship-map")
 
 
 @bp.get("/introductions")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def introductions_card(contact_id: int) -> Response:
-    """The "Who can introduce you?" card, as it stands (it reloads after a link changes)."""
-    contact = _contact(signed_in_actor(), contact_id, access.RELATIONSHIPS_VIEW)
-    if not wants_fragment():
-        return redirect(url_for("contacts.show", contact_id=contact_id, _anchor="introductions"))
-    html = render_template("contacts/_introductions.html", contact=contact)
-    return section_fragment(html, 200, "")
+    """The "Who can introduce you?" card, as it stands."""
+    return _card(contact_id, "contacts/_introductions.html", "introductions")
 
 
 @bp.app_template_global("people_section")

@@ -26,6 +26,7 @@ from webapp.models import (
     AuditEvent,
     Contact,
     ContactCompanyLink,
+    ContactRelationship,
     Interaction,
     LifeEvent,
     Message,
@@ -67,6 +68,7 @@ FIELD_LABELS = {
     "last_name": "last name",
     "title": "job title",
     "owner_id": "owner",
+    "relationship_type_id": "relationship type",
     "company_links": "companies",
     "archived_at": "archived",
     "phones": "phone numbers",
@@ -176,6 +178,13 @@ def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
         "life_event": select(LifeEvent.id).where(LifeEvent.contact_id == contact_id),
         "interaction": select(Interaction.id).where(Interaction.contact_id == contact_id),
         "relationship_action": action_ids,
+        # The links this person is on now (a removed link takes its history with it).
+        "contact_relationship": select(ContactRelationship.id).where(
+            or_(
+                ContactRelationship.contact_is_id == contact_id,
+                ContactRelationship.of_contact_id == contact_id,
+            )
+        ),
     }
     # Of a message's events, those a person notices; delivery callbacks would crowd out the rest.
     message_events = (
