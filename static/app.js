@@ -185,3 +185,99 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   window.print();
 });
+
+// --- Behaviours set by data- attributes. The Content-Security-Policy runs only our script
+// files: no inline <script>, no on*= attributes, no eval, so no htmx hx-on or [filters]. ---
+
+// <form data-confirm="Archive this contact?">: asks first, and sends nothing unless confirmed.
+// A submit button's own data-confirm wins. Capturing, so it asks before htmx sends a form.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+}, true);
+
+// <input readonly data-select-on-focus>: a secret or link is selected whole, ready to copy.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+});
+
+// <button data-placeholder="{first_name}" data-insert-into="#body">: types the placeholder
+// into the message at the cursor (replacing any selection).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-insert-into]");
+  const box = button && document.querySelector(button.dataset.insertInto);
+  if (!box) return;
+  box.setRangeText(button.dataset.placeholder, box.selectionStart, box.selectionEnd, "end");
+  box.focus();
+});
+
+// Filter forms, for requests from the form or a field in it:
+//   data-omit-empty="q owner page"   leaves those out of the URL when empty;
+//   data-omit-default="sort=name"    leaves a filter out when it has its default value;
+//   data-busy="#results"             marks the results aria-busy while a request runs;
+//   data-change-ignores="q"          a change in those fields does not send the form (the
+//                                    search box sends itself as you type).
+function filterFormOf(event, attribute) {
+  return event.target.closest ? event.target.closest(`[${attribute}]`) : null;
+}
+function spaced(text) {
+  return (text || "").split(/\s+/).filter(Boolean);
+}
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = filterFormOf(event, "data-omit-empty") || filterFormOf(event, "data-omit-default");
+  if (!form) return;
+  const parameters = event.detail.parameters;
+  spaced(form.dataset.omitEmpty).forEach((name) => {
+    if (!parameters[name]) delete parameters[name];
+  });
+  spaced(form.dataset.omitDefault).forEach((pair) => {
+    const [name, value] = pair.split("=");
+    if (parameters[name] === value) delete parameters[name];
+  });
+});
+function markBusy(event, busy) {
+  const form = filterFormOf(event, "data-busy");
+  const region = form && document.querySelector(form.dataset.busy);
+  if (!region) return;
+  if (busy) region.setAttribute("aria-busy", "true");
+  else region.removeAttribute("aria-busy");
+}
+document.addEventListener("htmx:beforeRequest", (event) => markBusy(event, true));
+document.addEventListener("htmx:afterRequest", (event) => markBusy(event, false));
+
+// Requests that should not go (what htmx trigger filters would say, without eval):
+//   <select data-skip-empty>          choosing the empty "Start from…" option asks nothing;
+//   <div data-poll-while-visible>     polls only while the tab is in view;
+//   <form data-change-ignores="q">    see the filter forms above.
+document.addEventListener("htmx:confirm", (event) => {
+  const { elt, triggeringEvent } = event.detail;
+  const changed = triggeringEvent && triggeringEvent.type === "change" ? triggeringEvent.target : null;
+  if (
+    (elt.matches("[data-skip-empty]") && elt.value === "") ||
+    (elt.matches("[data-poll-while-visible]") && document.visibilityState !== "visible") ||
+    (changed && changed !== elt && spaced(elt.dataset.changeIgnores).includes(changed.name))
+  ) {
+    event.preventDefault();
+  }
+});
+
+// A new life event follows its type's defaults (recurs every year, lead time) until the person
+// ticks the box themself: <form data-type-defaults data-type-field="event_type"
+// data-recurs-field="recurs_annually" data-lead-field="auto_action_days_before">, the type's
+// <option data-recurs="true" data-days-before="14">.
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (!form || !form.matches("[data-type-defaults]")) return;
+  const fields = form.elements;
+  const { typeField, recursField, leadField } = form.dataset;
+  if (event.target === fields[recursField]) form.dataset.recursTouched = "1";
+  if (event.target === fields[typeField]) {
+    const type = event.target.selectedOptions[0].dataset;
+    if (!form.dataset.recursTouched) fields[recursField].checked = type.recurs === "true";
+    fields[leadField].placeholder = type.daysBefore;
+  }
+});

@@ -17,8 +17,10 @@ from webapp.config import PROJECT_ROOT
 from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from webapp.guards import current_actor, wants_json
 from webapp.models import User
+from webapp.outage import register_outage_handler
+from webapp.security import register_security
 from webapp.services.errors import DomainError, Unauthenticated
-from webapp.services.validation import MAX_ID, format_phone
+from webapp.services.validation import MAX_ID, RECORD_ID_PATTERN, format_phone
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,8 @@ def load_user(user_id: str) -> User | None:
 class RecordIdConverter(IntegerConverter):
     """``<int:...>`` in every route: only ids a record can have, so anything larger is a 404."""
 
+    regex = RECORD_ID_PATTERN
+
     def __init__(self, url_map, **kwargs) -> None:
         super().__init__(url_map, min=1, max=MAX_ID, **kwargs)
 
@@ -101,6 +105,8 @@ def _html_error(status: int, title: str, message: str):
 
 
 def register_errorhandlers(app: Flask) -> None:
+    register_outage_handler(app)
+
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         if wants_json():
@@ -162,13 +168,13 @@ def register_request_hooks(app: Flask) -> None:
         return response
 
     @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+    def vary_on_htmx(response):
+        """An htmx request gets a fragment, others the page: caches must tell them apart."""
         if request.headers.get("HX-Request"):
             response.headers.add("Vary", "HX-Request")
         return response
+
+    register_security(app)
 
 
 def register_template_helpers(app: Flask) -> None:

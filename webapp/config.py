@@ -64,6 +64,8 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # Strict-Transport-Security: browsers keep to https for this long (production only).
+        "HSTS_MAX_AGE": _hsts_max_age(production),
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -102,6 +104,17 @@ def _hour(raw: str) -> int:
     """An hour of the day, 0 to 23; anything else stops the start."""
     if not raw.strip().isdigit() or not 0 <= int(raw) <= 23:
         raise ConfigError(f"DIGEST_HOUR must be an hour from 0 to 23, not {raw!r}")
+    return int(raw)
+
+
+def _hsts_max_age(production: bool) -> int:
+    """Seconds of HSTS: a year in production unless ``HSTS_MAX_AGE`` says otherwise; none in
+    development, which runs on plain http."""
+    if not production:
+        return 0
+    raw = os.environ.get("HSTS_MAX_AGE", "31536000").strip()
+    if not raw.isdigit():
+        raise ConfigError(f"HSTS_MAX_AGE must be a number of seconds, not {raw!r}")
     return int(raw)
 
 

@@ -65,7 +65,8 @@ def test_an_sms_is_sent_through_twilio_and_answered_201_with_the_message(db, api
         SMS_FROM,
         HELLO["body"],
     )
-    assert at_twilio["status_callback"] == "http://localhost/webhooks/twilio/status"
+    callback = f"http://localhost/webhooks/twilio/status?message_id={message['id']}"
+    assert at_twilio["status_callback"] == callback
     assert message["twilio_sid"] == at_twilio["sid"]
     assert (message["channel"], message["direction"], message["status"]) == (
         "sms",

@@ -265,7 +265,7 @@ def test_delete_asks_for_confirmation_first(client, db, admin):
     page = client.get("/admin/message-templates").get_data(as_text=True)
 
     assert "Delete the template “Birthday”?" in page
-    assert "return confirm(" in page
+    assert 'data-confirm="Delete the template “Birthday”?' in page
 
 
 def test_admin_deletes_a_template(client, db, admin):

@@ -307,7 +307,7 @@ def test_contact_page_offers_edit_and_archive_to_users_who_may(client, login_as,
     html = client.get(f"/contacts/{firm['ada'].id}").text
     assert f'href="/contacts/{firm["ada"].id}/edit"' in html
     assert f'action="/contacts/{firm["ada"].id}/archive"' in html
-    assert "return confirm(" in html
+    assert 'data-confirm="Archive this contact?' in html
 
 
 def test_archived_contact_page_has_a_banner_and_restore_button(client, login_as, firm):

@@ -20,6 +20,8 @@ class QueryParam:
     name: str
     schema: dict
     description: str
+    # The view reads an empty value (``?due_before=``) as not given: OpenAPI's allowEmptyValue.
+    allow_empty: bool = False
 
 
 @dataclass(frozen=True)

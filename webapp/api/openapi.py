@@ -108,6 +108,7 @@ def _operation(method: str, rule, operation: Operation, refs: dict) -> dict:
                 "schema": p.schema,
                 "description": p.description,
             }
+            | ({"allowEmptyValue": True} if p.allow_empty else {})
             for p in operation.query
         ),
         errors=operation.errors,

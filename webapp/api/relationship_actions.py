@@ -23,19 +23,23 @@ MAX_PER_PAGE = 500
 
 _ID = {"type": "string", "pattern": "^[0-9]+$"}
 _DATE = {"type": "string", "format": "date"}
+_TEXT = {"type": "string"}
+# Every filter may be sent empty (a form's blank field): empty is the same as not given.
 LIST_FILTERS = (
-    QueryParam("status", {"type": "string"}, "pending, done or dismissed; comma-separated"),
-    QueryParam("action_type", {"type": "string"}, "gift, card, call, ...; comma-separated"),
-    QueryParam("assigned_to_user_id", _ID, "Only this assignee's actions (within your scope)"),
-    QueryParam("due_before", _DATE, "Due on or before this date"),
-    QueryParam("due_after", _DATE, "Due on or after this date"),
-    QueryParam("contact_id", _ID, "Only this contact's actions"),
-    QueryParam("company_id", _ID, "Only this company's actions"),
+    QueryParam("status", _TEXT, "pending, done or dismissed; comma-separated", True),
+    QueryParam("action_type", _TEXT, "gift, card, call, ...; comma-separated", True),
+    QueryParam("assigned_to_user_id", _ID, "Only this assignee's actions (in your scope)", True),
+    QueryParam("due_before", _DATE, "Due on or before this date", True),
+    QueryParam("due_after", _DATE, "Due on or after this date", True),
+    QueryParam("contact_id", _ID, "Only this contact's actions", True),
+    QueryParam("company_id", _ID, "Only this company's actions", True),
     QueryParam("page", {"type": "integer", "minimum": 1}, "Page number, from 1"),
     QueryParam(
         "per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Default 100"
     ),
 )
+# A contact's own list takes its contact from the path; a contact_id in the query is not read.
+CONTACT_LIST_FILTERS = tuple(param for param in LIST_FILTERS if param.name != "contact_id")
 
 
 def _choices(name: str, allowed: tuple[str, ...], errors: FieldErrors) -> tuple[str, ...]:
@@ -99,7 +103,9 @@ def list_actions():
 @api.get("/relationships/contacts/<int:contact_id>/relationship-actions")
 @permission_required(access.RELATIONSHIPS_VIEW)
 @documented(
-    "The contact's actions, within the caller's scope", schemas.ActionList, query=LIST_FILTERS
+    "The contact's actions, within the caller's scope",
+    schemas.ActionList,
+    query=CONTACT_LIST_FILTERS,
 )
 def list_contact_actions(contact_id: int):
     access.get_or_404(signed_in_actor(), Contact, contact_id, access.RELATIONSHIPS_VIEW)

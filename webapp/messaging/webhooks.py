@@ -43,7 +43,7 @@ def verify_signature():
 @bp.post(STATUS_CALLBACK_PATH)
 def status_callback():
     """Twilio reports a message's progress: sent, delivered, read, undelivered, failed."""
-    inbound_messages.record_status_callback(request.form)
+    inbound_messages.record_status_callback(request.form, request.args.get("message_id"))
     return Response(status=204)
 
 

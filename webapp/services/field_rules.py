@@ -7,7 +7,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from webapp.services import calendar
-from webapp.services.validation import MAX_ID, clean_text, normalise_email, normalise_phone
+from webapp.services.validation import (
+    MAX_ID,
+    clean_text,
+    normalise_email,
+    normalise_phone,
+    refuse_nul,
+)
 
 MAX_INTERESTS = 30
 MAX_INTEREST_LENGTH = 60
@@ -109,7 +115,7 @@ def interests(value: object) -> list[str]:
     kept: list[str] = []
     seen: set[str] = set()
     for item in value:
-        tag = " ".join(item.split())
+        tag = " ".join(refuse_nul(item).split())
         if not tag or tag.casefold() in seen:
             continue
         if len(tag) > MAX_INTEREST_LENGTH:

@@ -17,7 +17,7 @@ from webapp import access
 from webapp.extensions import db
 from webapp.messaging.gateway import WHATSAPP_PREFIX
 from webapp.models import Contact, ContactPhone, Message, RelationshipProfile
-from webapp.services import calendar, touches
+from webapp.services import calendar, touches, unanswered_sends
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.errors import Conflict, NotFound
 from webapp.services.message_status import advance_status
@@ -37,18 +37,29 @@ OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
 MAX_MEDIA = 10
 
 
-def record_status_callback(params: Mapping[str, str]) -> Message | None:
-    """Apply a delivery status callback; an unknown sid or a step backwards changes nothing."""
+def record_status_callback(
+    params: Mapping[str, str], message_id: str | None = None
+) -> Message | None:
+    """Apply a delivery status callback; an unknown sid or a step backwards changes nothing.
+
+    ``message_id`` (from the callback address) names our message: one we never heard back
+    about is claimed by its first callback (``unanswered_sends``).
+    """
     sid = params.get("MessageSid") or params.get("SmsSid")
     message = db.session.scalar(select(Message).where(Message.provider_sid == sid)) if sid else None
-    if message is None:
-        log.info("Status callback for unknown message %s", sid)
-        return None
     status = params.get("MessageStatus") or params.get("SmsStatus") or ""
     error_code = params.get("ErrorCode") or None
     error_message = params.get("ErrorMessage") or (
         f"Twilio error {error_code}" if error_code else None
     )
+    if message is None and sid:
+        message = unanswered_sends.unanswered(message_id)
+        if message is not None:
+            unanswered_sends.claim(message, sid, status, error_code and (error_code, error_message))
+            return message
+    if message is None:
+        log.info("Status callback for unknown message %s", sid)
+        return None
     before = message.status
     if advance_status(message, status, error_code=error_code, error_message=error_message):
         record_event(

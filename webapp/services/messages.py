@@ -43,7 +43,7 @@ from webapp.services.errors import (
 )
 from webapp.services.message_status import advance_status
 from webapp.services.profiles import find_profile
-from webapp.services.validation import FieldErrors
+from webapp.services.validation import FieldErrors, refuse_nul
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
@@ -80,7 +80,7 @@ class Draft:
 def _media_url(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("Give the media's URL.")
-    value = value.strip()
+    value = refuse_nul(value).strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
         raise ValueError("Use a full http:// or https:// address.")
@@ -92,6 +92,7 @@ def _media_url(value: Any) -> str:
 def _body(value: Any, channel: str | None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("Write the message.")
+    refuse_nul(value)
     limit = MAX_BODY.get(channel or "sms", MAX_BODY["sms"])
     if len(value) > limit:
         raise ValueError(f"Keep the message under {limit} characters.")
@@ -268,7 +269,9 @@ def _deliver(actor: Actor, message: Message) -> Message:
         from_number=message.from_number,
         body=message.body,
         media_urls=tuple(message.media_urls or ()),
-        status_callback=public_url(current_app.config, STATUS_CALLBACK_PATH),
+        # Naming the message lets a callback claim it if Twilio's answer never reaches us.
+        status_callback=public_url(current_app.config, STATUS_CALLBACK_PATH)
+        + f"?message_id={message.id}",
     )
     try:
         accepted = gateway.send(current_app.config, outgoing)

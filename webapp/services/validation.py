@@ -17,6 +17,25 @@ MAX_ID = 2**31 - 1  # larger ids cannot exist, and PostgreSQL rejects them in an
 MAX_PAGE = 100_000  # far beyond any real list; keeps OFFSET inside what every database accepts
 
 
+def _whole_numbers_up_to(limit: int) -> str:
+    """A regular expression matching exactly the decimal numbers 1 to ``limit``, no leading zero."""
+    digits = str(limit)
+    width = len(digits)
+    options = [f"[1-9][0-9]{{0,{width - 2}}}"] if width > 1 else []
+    for i, digit in enumerate(digits):
+        lowest = 1 if i == 0 else 0
+        if int(digit) > lowest:
+            options.append(f"{digits[:i]}[{lowest}-{int(digit) - 1}][0-9]{{{width - i - 1}}}")
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
+
+
+# The URL converter's pattern for ids: a path segment that cannot be an id matches no route at
+# all, so it is a 404 whatever the method (a converter that refuses a value only after matching
+# makes Werkzeug answer 405 when a sibling route has another method).
+RECORD_ID_PATTERN = _whole_numbers_up_to(MAX_ID)
+
+
 class FieldErrors:
     """Collects messages per field, so one submission reports every problem at once."""
 
@@ -93,11 +112,19 @@ def normalise_domain(raw: str) -> str:
     return domain
 
 
+def refuse_nul(value: str) -> str:
+    """``value``, or ``ValueError`` if it holds a NUL character: PostgreSQL keeps none in text
+    (storing or even comparing one fails), so it is bad input, not a server error."""
+    if "\x00" in value:
+        raise ValueError("Remove the NUL character (\\u0000): text cannot hold one.")
+    return value
+
+
 def clean_text(value: str | None, *, max_length: int) -> str | None:
-    """Strip a free-text value; empty becomes ``None``; too long raises ``ValueError``."""
+    """Strip a free-text value; empty becomes ``None``; too long or a NUL raises ``ValueError``."""
     if value is None:
         return None
-    value = value.strip()
+    value = refuse_nul(value).strip()
     if len(value) > max_length:
         raise ValueError(f"Keep this under {max_length} characters.")
     return value or None

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from webapp.extensions import limiter
@@ -33,12 +42,16 @@ def _sign_in_limit() -> str:
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
 def sign_in():
+    """The sign-in form; failed attempts are limited per address (``SIGN_IN_RATE_LIMIT``)."""
     if current_user.is_authenticated:
         return redirect(url_for("today.index"))
     form = SignInForm()
     if form.validate_on_submit():
         user = users.authenticate(form.email.data, form.password.data)
         if user is not None:
+            # A session that existed before sign-in (perhaps planted by someone else) ends
+            # here: the signed-in one starts empty, with a new CSRF token.
+            session.clear()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match an active account.")
@@ -48,6 +61,11 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    """End the session: nothing of it is left for whoever uses the browser next."""
     logout_user()
+    remember = session.get("_remember")  # Flask-Login's note to delete the remember cookie
+    session.clear()
+    if remember:
+        session["_remember"] = remember
     flash("You are signed out.", "info")
     return redirect(url_for("auth.sign_in"))

@@ -344,7 +344,9 @@ def _patch(c: Components, kind, doc, rule) -> Described:
 
 
 def _archive(c: Components, kind, doc, rule) -> Described:
-    return Described(f"Archive {_article(kind)}", {204: ("Archived", None)})
+    conflict = kind.store.archive_conflict
+    errors = {409: conflict} if conflict else {}
+    return Described(f"Archive {_article(kind)}", {204: ("Archived", None)}, errors=errors)
 
 
 def _restore(c: Components, kind, doc, rule) -> Described:
@@ -575,7 +577,7 @@ def _relationship_add(c: Components, kind, doc, rule) -> Described:
         return _object(properties, oneOf=target)
 
     def linked() -> dict:
-        meta = c.ref("LinkMeta", lambda: _action("created", "unchanged"))
+        meta = c.ref("LinkMeta", lambda: _action("created", "updated"))
         return _object({"data": _related_record(c), "meta": meta}, ["data", "meta"])
 
     result = c.ref("RelatedRecordLinked", linked)

@@ -101,6 +101,11 @@ def _filterable(record_kind: RecordType, name: str) -> FieldSpec:
 
 def _query_value(spec: FieldSpec, name: str, raw: str) -> Any:
     """A filter's value from the query string, read by the field's own rules."""
+    if "\x00" in raw:  # no stored value holds one, and PostgreSQL refuses them in a query
+        message = "Remove the NUL character."
+        raise BadRequest(
+            f"Check the filter {name}: {message}", fields={name: [message]}, code="invalid_filter"
+        )
     value: Any = raw
     if spec.value_type == "boolean":
         value = {"true": True, "false": False}.get(raw.strip().lower(), raw)

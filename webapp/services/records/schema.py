@@ -141,6 +141,8 @@ class RecordStore:
     archived_column: Any
     # Personal work (tasks) is scoped: ``scope(actor, select)`` keeps what the actor may see.
     scope: Callable[[Actor, Any], Any] | None = None
+    # When ``archive`` may refuse with a 409 (a ``Conflict``), why: the OpenAPI document says so.
+    archive_conflict: str | None = None
 
 
 @dataclass(frozen=True)

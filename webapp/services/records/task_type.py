@@ -124,5 +124,8 @@ TASK = RecordType(
         restore=tasks.restore_task,
         archived_column=Task.archived_at,
         scope=_scope,
+        archive_conflict=(
+            "The task mirrors a relationship action (task_mirrors_action): dismiss it instead"
+        ),
     ),
 )
