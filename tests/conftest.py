@@ -16,7 +16,7 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests import factories
@@ -110,9 +110,10 @@ def app() -> Iterator[Flask]:
             _db.engine.dispose()
 
 
-@pytest.fixture
-def db(app: Flask):
-    """Each test runs in one outer transaction, rolled back; commits become savepoints."""
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[Connection]:
+    """Everything inside runs in one outer transaction, rolled back at the end (commits become
+    savepoints); yields the connection every session uses."""
     with app.app_context():
         connection = _db.engine.connect()
         outer = connection.begin()
@@ -123,12 +124,19 @@ def db(app: Flask):
         )
         limiter.reset()
         try:
-            yield _db
+            yield connection
         finally:
             _db.session.remove()
             _db.session = original
             outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def db(app: Flask):
+    """Each test runs in one outer transaction, rolled back; commits become savepoints."""
+    with rolled_back(app):
+        yield _db
 
 
 class FreshIdentityClient(FlaskClient):

@@ -5,41 +5,16 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import select
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests.conftest import FreshIdentityClient
 from webapp.extensions import db as _db
-from webapp.extensions import limiter
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from flask import Flask
     from sqlalchemy.engine import Connection
-
-
-@contextmanager
-def rolled_back(app: Flask) -> Iterator[Connection]:
-    """Everything inside (commits become savepoints) is rolled back at the end; yields the
-    connection every session uses."""
-    with app.app_context():
-        connection = _db.engine.connect()
-        outer = connection.begin()
-        original = _db.session
-        _db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id,
-        )
-        limiter.reset()
-        try:
-            yield connection
-        finally:
-            _db.session.remove()
-            _db.session = original
-            outer.rollback()
-            connection.close()
 
 
 def signed_in_client(app: Flask, user) -> FreshIdentityClient:

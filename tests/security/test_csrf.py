@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import make_app
+from tests.conftest import make_app, rolled_back
 from tests.security.routes import read_routes, rules
-from tests.security.session import changed, fingerprint, rolled_back, savepoint
+from tests.security.session import changed, fingerprint, savepoint
 from tests.security.world import add_digest, build_world
 from tests.security.writes import (
     REACHES_TWILIO,

@@ -19,8 +19,9 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from tests import factories
+from tests.conftest import rolled_back
 from tests.security.hostile import PAYLOAD, SCRIPT, json_problems, live_payloads
-from tests.security.session import rolled_back, signed_in_client
+from tests.security.session import signed_in_client
 from tests.security.walk import Walk, read_reflected, read_stored, write_hostile
 from tests.security.world import NOT_SHOWN, build_world, sweep
 from tests.security.writes import page_writes
