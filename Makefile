@@ -6,7 +6,7 @@ PORT ?= 5000
 FAKE_TWILIO_PORT ?= 5099
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format migrate bench clean
+.PHONY: run test lint format migrate bench bench-scheduler clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,15 @@ run: $(VENV)/.installed-app
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
-## bench: time one scheduler tick over 100,000 contacts and 1,000,000 life events on SQLite and
-## PostgreSQL (BENCH_CONTACTS / BENCH_EVENTS make it smaller; BENCH_POSTGRES_URL names the server)
+## bench: the firm at scale (100,000 contacts, 1,000,000 life events and messages, 500,000 actions) on
+## PostgreSQL, served by gunicorn and driven from a second process; writes bench/results.md.
+## BENCH_SCALE=0.01 makes a quick try; bench/README.md lists the other settings.
 bench: $(VENV)/.installed-app
-	$(BIN)/python bench/scheduler.py
+	$(BIN)/python -m bench.run
+
+## bench-scheduler: one scheduler tick over the same firm, on SQLite and PostgreSQL
+bench-scheduler: $(VENV)/.installed-app
+	$(BIN)/python -m bench.scheduler
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from webapp.extensions import db as _db
 
 # Indexes on expressions, which SQLAlchemy cannot reflect on SQLite: checked by name instead.
-EXPRESSION_INDEXES = {"uq_contact_relationships_pair"}
+EXPRESSION_INDEXES = {"uq_contact_relationships_pair", "ix_relationship_actions_queue_order"}
 
 
 def _names_an_expression_index(difference) -> bool:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from webapp.extensions import csrf
+from webapp.api.allowance import rate_limit, rate_limit_key
+from webapp.extensions import csrf, limiter
 from webapp.guards import bearer_secret, current_actor
 
 api = Blueprint("api", __name__, url_prefix="/api")
+# One allowance per key for the relationships API (reference 002's paths) and the identity check;
+# the public OpenAPI document counts against nobody.
+limiter.shared_limit(
+    rate_limit,
+    scope="relationships-api",
+    key_func=rate_limit_key,
+    exempt_when=lambda: request.endpoint == "api.openapi_document",
+)(api)
 
 
 @api.before_request

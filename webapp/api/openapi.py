@@ -111,7 +111,7 @@ def _operation(method: str, rule, operation: Operation, refs: dict) -> dict:
             | ({"allowEmptyValue": True} if p.allow_empty else {})
             for p in operation.query
         ),
-        errors=operation.errors,
+        errors=operation.errors | openapi_v2.RATE_LIMITED,  # the relationships API's own allowance
     )
     path = PATH_ARGUMENT.sub(r"{\1}", rule.rule)
     view = current_app.view_functions[rule.endpoint]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -30,6 +30,15 @@ class RelationshipAction(TimestampMixin, db.Model):
         # A keep-in-touch action exists once per lapse of the contact's cadence.
         UniqueConstraint("contact_id", "cadence_period"),
         Index("ix_relationship_actions_queue", "assigned_to_id", "status", "due_on"),
+        # The queue's own order (``action_queries.actions_query``), so a page reads only its rows.
+        Index(
+            "ix_relationship_actions_queue_order",
+            text("(status <> 'pending')"),
+            text("(due_on IS NULL)"),
+            "due_on",
+            text("completed_at DESC"),
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -50,7 +50,9 @@ class CompanyDomain(db.Model):
     __tablename__ = "company_domains"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
     domain: Mapped[str] = mapped_column(String(253), unique=True)
     position: Mapped[int] = mapped_column(default=0)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select, union_all
 from sqlalchemy.orm import joinedload
 
 from webapp import access
@@ -85,10 +85,15 @@ def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
     recurring (or year-unknown) events whose next occurrence falls in it."""
     near = calendar.month_days(today, UPCOMING_DAYS + 1)
     people = select(Contact.id).where(works_at(company_id))
+    # Two indexed look-ups rather than an OR, which would read every life event of the firm.
+    theirs = union_all(
+        select(LifeEvent.id).where(LifeEvent.contact_id.in_(people)),
+        select(LifeEvent.id).where(LifeEvent.company_id == company_id),
+    )
     stmt = (
         select(LifeEvent)
         .where(
-            or_(LifeEvent.contact_id.in_(people), LifeEvent.company_id == company_id),
+            LifeEvent.id.in_(theirs),
             LifeEvent.contact.has(Contact.archived_at.is_(None)),
             on_month_days(near),
         )

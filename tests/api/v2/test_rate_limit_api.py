@@ -1,5 +1,6 @@
-"""Each API key's allowance on the records API (``API_RATE_LIMIT``): over it, a 429 in the JSON
-envelope with ``Retry-After``; other keys, and the relationships API, go on as before."""
+"""Each API key's allowance (``API_RATE_LIMIT``): over it, a 429 in the JSON envelope with
+``Retry-After``. The records API and the relationships API each count on their own; other keys,
+and the public OpenAPI document, go on as before."""
 
 from __future__ import annotations
 
@@ -107,9 +108,39 @@ def test_another_key_of_the_same_user_keeps_its_own_allowance(key_of, mary):
 
 def test_the_relationships_api_is_not_limited_by_it(key_of, mary):
     key = key_of(mary)
-    for _ in range(ALLOWANCE + 2):
-        assert key.get(ACTIONS).status_code == 200
-    use_up(key)  # those calls did not count
+    use_up(key)
 
     assert_rate_limited(key.get(RECORDS))
     assert key.get(ACTIONS).status_code == 200
+
+
+def test_the_relationships_api_has_its_own_allowance(key_of, mary):
+    key = key_of(mary)
+    for _ in range(ALLOWANCE):
+        assert key.get(ACTIONS).status_code == 200
+
+    assert_rate_limited(key.get(ACTIONS))
+    assert_rate_limited(key.get("/api/me"))
+    assert key.get(RECORDS).status_code == 200  # the records API counts on its own
+
+
+def test_a_refused_relationships_write_writes_nothing(key_of, mary):
+    key = key_of(mary)
+    contact = Contact(first_name="Ada", last_name="Lovelace")
+    _db.session.add(contact)
+    _db.session.commit()
+    events = f"/api/relationships/contacts/{contact.id}/life-events"
+    for _ in range(ALLOWANCE):
+        assert key.get(events).status_code == 200
+
+    refused = key.post(
+        events, json={"event_type": "birthday", "title": "Birthday", "event_date": "1990-12-10"}
+    )
+
+    assert_rate_limited(refused)
+    assert key_of(mary).get(events).get_json()["events"] == []
+
+
+def test_the_openapi_document_is_never_limited(limited):
+    for _ in range(ALLOWANCE + 2):
+        assert limited.get("/api/openapi.json").status_code == 200

@@ -1,0 +1,147 @@
+"""The benchmark's report: the machine, the data, and the figures as Markdown tables."""
+
+from __future__ import annotations
+
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from webapp.extensions import db
+
+RESULTS = Path(__file__).with_name("results.md")
+COUNTED_TABLES = (
+    "users", "companies", "client_profiles", "contacts", "life_events",
+    "relationship_actions", "tasks", "messages",
+)  # fmt: skip
+YARDSTICK = "minimal endpoint (one row by id)"
+SLOW_RATIO = 0.20
+
+
+def row_counts() -> dict[str, int]:
+    return {t: db.session.scalar(text(f"SELECT count(*) FROM {t}")) for t in COUNTED_TABLES}
+
+
+def server_version() -> str:
+    return db.session.scalar(text("SHOW server_version"))
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_gib() -> str:
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        return f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        return "unknown"
+
+
+def machine(figures: dict, settings: dict) -> list[str]:
+    return [
+        f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {_cpu_model()}, {os.cpu_count()} cores, {_memory_gib()} memory, "
+        f"{platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}, PostgreSQL {figures['postgres']} on the same "
+        f"machine, gunicorn with {settings['workers']} sync workers",
+        "- Load: a second process over loopback (`bench/load.py`); each endpoint for "
+        f"{settings['seconds']:.0f} s with {settings['concurrency']} clients after a 3 s warm-up",
+    ]
+
+
+def data_lines(figures: dict) -> list[str]:
+    rows = figures["rows"]
+    return [
+        "| table | rows |",
+        "|---|---:|",
+        *(f"| {table} | {count:,} |" for table, count in rows.items()),
+        "",
+        f"Generated in {figures['generate_s']:.0f} s.",
+    ]
+
+
+def endpoint_lines(endpoints: dict) -> list[str]:
+    base = endpoints[YARDSTICK]["rps"]
+    lines = [
+        "| endpoint | requests | req/s | p50 (ms) | p99 (ms) | errors | ratio to minimal |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in endpoints.items():
+        lines.append(
+            f"| {name} | {r['requests']:,} | {r['rps']:.0f} | {r['p50_ms']:.1f} "
+            f"| {r['p99_ms']:.1f} | {r['errors']} | {r['rps'] / base:.0%} |"
+        )
+    return lines
+
+
+def slow_endpoints(endpoints: dict) -> list[str]:
+    base = endpoints[YARDSTICK]["rps"]
+    return [name for name, r in endpoints.items() if r["rps"] < SLOW_RATIO * base]
+
+
+def mixed_lines(mixed: dict, settings: dict) -> list[str]:
+    requests = sum(r["requests"] for r in mixed.values())
+    errors = sum(r["errors"] for r in mixed.values())
+    samples = sorted({s for r in mixed.values() for s in r["error_samples"]})[:5]
+    lines = [
+        f"{settings['mixed_clients']} clients for {settings['mixed_seconds']:.0f} s: "
+        f"{requests:,} requests ({requests / settings['mixed_seconds']:.0f} req/s), "
+        f"**{errors} errors**.",
+        "",
+        "| endpoint | requests | p50 (ms) | p99 (ms) | errors |",
+        "|---|---:|---:|---:|---:|",
+        *(
+            f"| {name} | {r['requests']:,} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
+            f"| {r['errors']} |"
+            for name, r in mixed.items()
+        ),
+    ]
+    if samples:
+        lines += ["", "Errors seen: " + "; ".join(samples)]
+    return lines
+
+
+def mixed_errors(figures: dict) -> int:
+    return sum(r["errors"] for r in figures["mixed"].values())
+
+
+def render(scale, figures: dict, settings: dict) -> str:
+    slow = slow_endpoints(figures["endpoints"])
+    return "\n".join(
+        [
+            "# Benchmark results (`make bench`)",
+            "",
+            *machine(figures, settings),
+            "",
+            "## Data",
+            "",
+            *data_lines(figures),
+            "",
+            "## Endpoints, one at a time",
+            "",
+            *endpoint_lines(figures["endpoints"]),
+            "",
+            "Below 20% of the minimal endpoint: " + (", ".join(slow) if slow else "none") + ".",
+            "",
+            "## Mixed traffic",
+            "",
+            *mixed_lines(figures["mixed"], settings),
+            "",
+            "## Scheduler and memory",
+            "",
+            f"- First scheduler tick over the whole firm: {figures['tick_s']:.1f} s, "
+            f"{figures['tick_created']:,} actions created.",
+            f"- Second tick the same day: {figures['second_tick_s']:.1f} s, "
+            f"{figures['second_tick_created']:,} created.",
+            f"- Peak resident memory of a web worker: {figures['worker_peak_mb']:.0f} MiB.",
+        ]
+    )

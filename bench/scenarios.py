@@ -1,0 +1,83 @@
+"""What ``make bench`` asks of the server: who signs in, which paths, what counts as an answer."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import json
+import random
+import re
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
+
+from bench.firm import EXECUTIVE_EMAIL, PASSWORD, Scale
+
+SAMPLE = 200
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Credentials:
+    cookie: str  # the executive's signed-in session
+    api_key: str  # the executive's API key
+
+    @property
+    def page_headers(self) -> dict:
+        return {"Cookie": self.cookie}
+
+    @property
+    def api_headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.api_key}", "Content-Type": "application/json"}
+
+
+def sign_in(base: str) -> str:
+    """Sign the executive in through the real form; return the session cookie to send."""
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.request("GET", "/sign-in")
+    page = connection.getresponse()
+    token = html.unescape(CSRF_FIELD.search(page.read().decode()).group(1))
+    cookie = _session_cookie(page)
+    form = urlencode({"email": EXECUTIVE_EMAIL, "password": PASSWORD, "csrf_token": token})
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    connection.request("POST", "/sign-in", body=form, headers=headers)
+    answer = connection.getresponse()
+    answer.read()
+    if answer.status != 302:
+        raise SystemExit(f"signing the executive in answered {answer.status}")
+    return _session_cookie(answer)
+
+
+def _session_cookie(response: http.client.HTTPResponse) -> str:
+    jar = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+
+
+def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list[dict]:
+    """Every measured request, the yardstick first; paths vary over a sample of records."""
+    contacts = rng.sample(range(1, scale.contacts + 1), min(SAMPLE, scale.contacts))
+    clients = rng.sample(range(1, scale.companies + 1, 2), min(SAMPLE, scale.companies // 2))
+    pages, api = credentials.page_headers, credentials.api_headers
+
+    def spec(name, paths, headers, method="GET", bodies=None, weight=1):
+        return {"name": name, "method": method, "paths": paths, "headers": headers,
+                "bodies": bodies, "expect": [200], "weight": weight}  # fmt: skip
+
+    titles = [json.dumps({"attributes": {"title": f"Director {n}"}}) for n in range(10)]
+    return [
+        spec("minimal endpoint (one row by id)", [f"/bench/minimal/{i}" for i in contacts], {}),
+        spec("contacts search page", [f"/contacts?q=Last{i}" for i in contacts], pages, weight=2),
+        spec("contact page", [f"/contacts/{i}" for i in contacts], pages, weight=3),
+        spec("client page", [f"/clients/{i}" for i in clients], pages, weight=2),
+        spec("Actions queue, executive (Everyone)", ["/actions?tab=everyone"], pages),
+        spec("GET v2 record", [f"/api/v2/contact/{i}" for i in contacts], api, weight=2),
+        spec("PATCH v2 record", [f"/api/v2/contact/{i}" for i in contacts], api, "PATCH", titles),
+        spec(
+            "relationship summary API",
+            [f"/api/relationships/clients/{i}/relationship-summary" for i in clients],
+            api,
+        ),
+    ]
