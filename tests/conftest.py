@@ -99,6 +99,17 @@ def fresh_postgres_app(url: str, prefix: str) -> Iterator[Flask]:
         server.dispose()
 
 
+@contextmanager
+def postgres_app_or_skip(prefix: str, why: str) -> Iterator[Flask]:
+    """``fresh_postgres_app`` beside ``TEST_DATABASE_URL``, for a test only PostgreSQL can run;
+    on SQLite the test skips, saying ``why``."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url or url.startswith("sqlite"):
+        pytest.skip(f"{why} Set TEST_DATABASE_URL to a PostgreSQL database.")
+    with fresh_postgres_app(url, prefix) as app:
+        yield app
+
+
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,6 +188,13 @@ def make_user(db):
     return make
 
 
+def sign_in_session(client: FlaskClient, user_id: int) -> None:
+    """Give ``client`` the session Flask-Login keeps for a signed-in ``user_id``."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
 @pytest.fixture
 def login_as(client, make_user):
     """Sign the test client in as a new user of ``role`` and return that user."""
@@ -184,9 +202,7 @@ def login_as(client, make_user):
     def login(role: str = "member", **fields):
         user = make_user(role, **fields)
         _db.session.commit()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        sign_in_session(client, user.id)
         return user
 
     return login

@@ -51,6 +51,16 @@ def event_path(contact_id: int, event_id: int) -> str:
 
 
 ACTIONS_PATH = "/api/relationships/relationship-actions"
+# The filters of a list of relationship actions (reference 002), paging aside.
+ACTION_LIST_FILTERS = (
+    "status",
+    "action_type",
+    "assigned_to_user_id",
+    "due_before",
+    "due_after",
+    "contact_id",
+    "company_id",
+)
 
 
 def contact_actions_path(contact_id: int) -> str:

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.relationship_helpers import action_for, client_contact, company
+from tests.api.relationship_helpers import (
+    ACTION_LIST_FILTERS,
+    action_for,
+    client_contact,
+    company,
+)
 from webapp.extensions import db as _db
 
 ALL_ACTIONS = "/api/relationships/relationship-actions"
-EMPTY_FILTERS = (
-    "status",
-    "action_type",
-    "assigned_to_user_id",
-    "due_before",
-    "due_after",
-    "contact_id",
-    "company_id",
-)
+EMPTY_FILTERS = ACTION_LIST_FILTERS  # each may be sent empty, meaning "not filtered"
 
 
 def query_parameters(client, path: str) -> dict[str, dict]:

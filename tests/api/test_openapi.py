@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.api.relationship_helpers import ACTION_LIST_FILTERS
 from webapp import access
 from webapp.services.records import registry
 
@@ -67,17 +68,7 @@ ACTION_FIELDS = {
     "message_body",
     "company_id",
 }
-FILTERS = {
-    "status",
-    "action_type",
-    "assigned_to_user_id",
-    "due_before",
-    "due_after",
-    "contact_id",
-    "company_id",
-    "page",
-    "per_page",
-}
+FILTERS = {*ACTION_LIST_FILTERS, "page", "per_page"}
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from tests import factories
-from tests.conftest import fresh_postgres_app
+from tests.conftest import postgres_app_or_skip
 from webapp import access
 from webapp.extensions import db as _db
 from webapp.models import Contact
@@ -83,13 +82,10 @@ def test_the_api_answers_the_envelope_and_loses_no_committed_write(api_client, d
 
 @pytest.fixture
 def committed_app():
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url or url.startswith("sqlite"):
-        pytest.skip(
-            "A real outage needs PostgreSQL (the database refuses connections, then takes them "
-            "again). Set TEST_DATABASE_URL to a PostgreSQL database."
-        )
-    with fresh_postgres_app(url, "rapport_outage") as app:
+    why = (
+        "A real outage needs PostgreSQL (the database refuses connections, then takes them again)."
+    )
+    with postgres_app_or_skip("rapport_outage", why) as app:
         yield app
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from tests.conftest import FreshIdentityClient
+from tests.conftest import FreshIdentityClient, sign_in_session
 from webapp.extensions import db as _db
 
 if TYPE_CHECKING:
@@ -21,9 +21,7 @@ def signed_in_client(app: Flask, user) -> FreshIdentityClient:
     """A test client with ``user``'s session."""
     app.test_client_class = FreshIdentityClient
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_session(client, user.id)
     return client
 
 

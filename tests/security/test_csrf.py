@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import make_app, rolled_back
+from tests.conftest import make_app, rolled_back, sign_in_session
 from tests.security.routes import read_routes, rules
 from tests.security.session import changed, fingerprint, savepoint
 from tests.security.world import add_digest, build_world
@@ -82,9 +82,7 @@ def signed_in(protected):
     """A signed-in browser of the protected app, and its CSRF token; undone afterwards."""
     with savepoint(protected.connection):
         client = protected.app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(protected.user_id)
-            session["_fresh"] = True
+        sign_in_session(client, protected.user_id)
         page = client.get("/settings/calendar").text
         token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
         yield client, token

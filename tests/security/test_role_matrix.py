@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.conftest import FreshIdentityClient, rolled_back
+from tests.conftest import FreshIdentityClient, rolled_back, sign_in_session
 from tests.security.role_world import (
     CLOSING_BODY,
     ApiRequest,
@@ -59,16 +59,10 @@ def test_the_walk_finds_every_route_on_one_action():
 # --- routes on one action, by role ------------------------------------------------------------
 
 
-def _sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-
-
 def _sender(client, user, is_api: bool):
     """Requests as ``user``: with their session on pages, with their own API key on the API."""
     if not is_api:
-        _sign_in(client, user)
+        sign_in_session(client, user.id)
         return lambda method, url: client.open(url, method=method, data=CLOSING_BODY)
     key = create_api_key(access.actor_for_user(user), user, name="role matrix")
     _db.session.commit()

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests import factories
+from tests.conftest import sign_in_session
 from webapp.extensions import db as _db
 from webapp.models import RelationshipAction, Task
 from webapp.services import actions as action_service
@@ -54,9 +55,7 @@ def stored(action) -> tuple[str, str]:
 
 def sign_in(client, user) -> None:
     _db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    sign_in_session(client, user.id)
 
 
 def ids_of(mixed, *names) -> list[int]:

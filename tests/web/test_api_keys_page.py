@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import sign_in_session
 from webapp import access
 from webapp.extensions import db as _db
 from webapp.models import ApiKey, AuditEvent
@@ -275,8 +276,7 @@ def test_user_without_any_permission_is_told_so(client, login_as, make_user):
 def test_the_pages_forms_carry_their_csrf_token(csrf_client, make_user):
     user = make_user("member")
     key = key_for(user)
-    with csrf_client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+    sign_in_session(csrf_client, user.id)
     page = csrf_client.get("/settings/api-keys").text
     tokens = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     tokens += re.findall(r'type="hidden" name="csrf_token" value="([^"]+)"', page)

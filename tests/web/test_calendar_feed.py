@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
+from tests.conftest import sign_in_session
 from tests.unit.relationship_builders import actor_of, freeze_time
 from tests.web.action_builders import add_action
 from webapp.extensions import db as _db
@@ -150,9 +151,7 @@ def test_page_shows_when_the_link_was_created_and_last_fetched(client, login_as)
 def test_creating_a_link_needs_the_csrf_token(app, csrf_client, db):
     me = factories.UserFactory()
     _db.session.commit()
-    with csrf_client.session_transaction() as session:
-        session["_user_id"] = str(me.id)
-        session["_fresh"] = True
+    sign_in_session(csrf_client, me.id)
 
     response = csrf_client.post("/settings/calendar")
 

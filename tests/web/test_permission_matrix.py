@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import sign_in_session
 from tests.web.test_route_access import ID_ARGUMENTS, PUBLIC_ENDPOINTS
 from webapp import access, create_app
 from webapp.models import PermissionOverride
@@ -48,12 +49,6 @@ def _holding_only(make_user, kept: set[str]):
     return user
 
 
-def _sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-
-
 @pytest.mark.parametrize(("endpoint", "method", "url", "permission"), GATED)
 @pytest.mark.parametrize("held", ["all but required", "only required"])
 def test_route_allows_exactly_the_users_the_policy_allows(
@@ -63,7 +58,7 @@ def test_route_allows_exactly_the_users_the_policy_allows(
     kept = everything - {permission} if held == "all but required" else {permission}
     user = _holding_only(make_user, kept)
     db.session.commit()
-    _sign_in(client, user)
+    sign_in_session(client, user.id)
 
     allowed = permission in access.user_permissions(user)
     response = client.open(url, method=method)

@@ -12,7 +12,7 @@ import pytest
 
 from tests import factories
 from tests.unit.relationship_builders import at_noon_utc, freeze_time
-from tests.web.action_builders import TODAY, add_action, listed_ids
+from tests.web.action_builders import TODAY, add_action, listed_ids, sign_in
 from tests.web.contact_page_builders import queries_for
 from tests.web.conversation_builders import add_message
 from webapp import access
@@ -81,13 +81,6 @@ def firm(db, make_user, squads):
     }
     _db.session.commit()
     return people
-
-
-def sign_in(client, user) -> None:
-    _db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
 
 
 # --- reading the page -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ makes one). Both callers are held just after their lookup found nothing, so the 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 
@@ -15,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import fresh_postgres_app
+from tests.conftest import postgres_app_or_skip
 from webapp import access
 from webapp.extensions import db
 from webapp.services.api_keys import create_api_key
@@ -43,13 +42,11 @@ RACES = [
 
 @pytest.fixture
 def committed_app() -> Iterator:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url or url.startswith("sqlite"):
-        pytest.skip(
-            "Concurrent _assert needs PostgreSQL: SQLite has a single writer, so two inserts "
-            "never race on the unique index. Set TEST_DATABASE_URL to a PostgreSQL database."
-        )
-    with fresh_postgres_app(url, "rapport_assert") as app:
+    why = (
+        "Concurrent _assert needs PostgreSQL: SQLite has a single writer, so two inserts "
+        "never race on the unique index."
+    )
+    with postgres_app_or_skip("rapport_assert", why) as app:
         yield app
 
 

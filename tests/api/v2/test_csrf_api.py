@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import sign_in_session
 from webapp import access
 from webapp.extensions import db
 from webapp.models import Contact
@@ -55,8 +56,7 @@ def test_an_api_key_writes_relationships_api_without_a_csrf_token(csrf_client, m
 def test_a_signed_in_browser_needs_the_csrf_token_to_write_records(csrf_client, make_user):
     user = make_user("member")
     db.session.commit()
-    with csrf_client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+    sign_in_session(csrf_client, user.id)
 
     refused = csrf_client.post("/api/v2/contact", json=NEW_CONTACT)
     page = csrf_client.get("/contacts/new").text
