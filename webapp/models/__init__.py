@@ -24,7 +24,10 @@ from webapp.models.contacts import (
     ContactCompanyLink,
     ContactEmail,
     ContactPhone,
+    ContactTag,
 )
+from webapp.models.duplicates import DUPLICATE_KINDS, NotDuplicatePair
+from webapp.models.imports import IMPORT_STATUSES, ROW_OUTCOMES, Import, ImportRow
 from webapp.models.messages import (
     MESSAGE_CHANNELS,
     MESSAGE_DIRECTIONS,
@@ -87,6 +90,13 @@ __all__ = [
     "ContactCompanyLink",
     "ContactEmail",
     "ContactPhone",
+    "ContactTag",
+    "DUPLICATE_KINDS",
+    "IMPORT_STATUSES",
+    "Import",
+    "ImportRow",
+    "NotDuplicatePair",
+    "ROW_OUTCOMES",
     "OPPORTUNITY_STAGES",
     "Opportunity",
     "OpportunityContact",

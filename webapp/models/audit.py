@@ -24,6 +24,8 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None]
     action: Mapped[str] = mapped_column(String(64))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The import this write was part of, if any (so an import's writes can be listed and undone).
+    import_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship()

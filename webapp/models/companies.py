@@ -22,6 +22,8 @@ class Company(TimestampMixin, db.Model):
     industry: Mapped[str | None] = mapped_column(String(120))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Set when this record was merged into another: its pages and API answer with where it went.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     # The first domain is the primary one (the records API's ``domain_name``).

@@ -27,6 +27,11 @@ class Contact(TimestampMixin, db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # The latest touch (outbound message, action done, interaction), kept by services.touches.
     last_touch_on: Mapped[date | None] = mapped_column(Date)
+    # A LinkedIn profile address, normalised (services.validation.normalise_linkedin_url): unique,
+    # and a match key for imports, since most LinkedIn connections come without an email.
+    linkedin_url: Mapped[str | None] = mapped_column(String(300), unique=True)
+    # Set when this record was merged into another: its pages and API answer with where it went.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
 
     owner: Mapped[User | None] = relationship()
     emails: Mapped[list[ContactEmail]] = relationship(
@@ -39,6 +44,9 @@ class Contact(TimestampMixin, db.Model):
         back_populates="contact",
         cascade="all, delete-orphan",
         order_by="(ContactCompanyLink.is_primary.desc(), ContactCompanyLink.id)",
+    )
+    tags: Mapped[list[ContactTag]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactTag.name"
     )
 
     @property
@@ -65,6 +73,10 @@ class Contact(TimestampMixin, db.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [tag.name for tag in self.tags]
 
     def __repr__(self) -> str:
         return f"<Contact {self.full_name}>"
@@ -112,3 +124,16 @@ class ContactCompanyLink(db.Model):
 
     contact: Mapped[Contact] = relationship(back_populates="company_links")
     company: Mapped[Company] = relationship()
+
+
+class ContactTag(db.Model):
+    """A free label on a contact ("Friends", "Conference 2026"), from the pages or an import."""
+
+    __tablename__ = "contact_tags"
+    __table_args__ = (UniqueConstraint("contact_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80), index=True)
+
+    contact: Mapped[Contact] = relationship(back_populates="tags")

@@ -16,15 +16,19 @@ from webapp.models import (
     ContactCompanyLink,
     ContactEmail,
     ContactPhone,
+    ContactTag,
     User,
 )
 from webapp.services import archiving
 from webapp.services.audit import apply_changes, record_event
+from webapp.services.errors import Conflict
 from webapp.services.uniqueness import ensure_free
 from webapp.services.validation import (
     FieldErrors,
+    clean_tags,
     clean_text,
     normalise_email,
+    normalise_linkedin_url,
     normalise_phone,
 )
 
@@ -51,6 +55,27 @@ class ContactInput:
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     company_links: list[CompanyLinkInput] = field(default_factory=list)
+    linkedin_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactInput:
+        """The contact as it is now, to change a few fields and write back whole."""
+        return cls(
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            title=contact.title,
+            stage=contact.stage,
+            owner_id=contact.owner_id,
+            emails=[e.email for e in contact.emails],
+            phones=[p.number for p in contact.phones],
+            company_links=[
+                CompanyLinkInput(link.company_id, link.role, link.is_primary)
+                for link in contact.company_links
+            ],
+            linkedin_url=contact.linkedin_url,
+            tags=contact.tag_names,
+        )
 
 
 @dataclass
@@ -59,6 +84,7 @@ class _CleanContact:
     emails: list[str]
     phones: list[str]
     links: list[CompanyLinkInput]
+    tags: list[str]
 
 
 def _clean_scalars(given: ContactInput, errors: FieldErrors) -> dict:
@@ -71,6 +97,12 @@ def _clean_scalars(given: ContactInput, errors: FieldErrors) -> dict:
     if not scalars.get("first_name") and "first_name" not in errors.fields:
         errors.add("first_name", "Give the contact's first name.")
     scalars["last_name"] = scalars.get("last_name") or ""
+    scalars["linkedin_url"] = None
+    if given.linkedin_url and given.linkedin_url.strip():
+        try:
+            scalars["linkedin_url"] = normalise_linkedin_url(given.linkedin_url)
+        except ValueError as exc:
+            errors.add("linkedin_url", str(exc))
     if given.stage not in CONTACT_STAGES:
         errors.add("stage", f"Choose one of: {', '.join(CONTACT_STAGES)}.")
     if given.owner_id is not None and db.session.get(User, given.owner_id) is None:
@@ -117,6 +149,14 @@ def _clean_links(links: list[CompanyLinkInput], errors: FieldErrors) -> list[Com
     return cleaned
 
 
+def _clean_tag_list(raw: list[str], errors: FieldErrors) -> list[str]:
+    try:
+        return clean_tags(raw)
+    except ValueError as exc:
+        errors.add("tags", str(exc))
+        return []
+
+
 def _validate(given: ContactInput, contact_id: int | None) -> _CleanContact:
     errors = FieldErrors()
     clean = _CleanContact(
@@ -124,10 +164,23 @@ def _validate(given: ContactInput, contact_id: int | None) -> _CleanContact:
         emails=_clean_list(given.emails, normalise_email, "emails", errors),
         phones=_clean_list(given.phones, normalise_phone, "phones", errors),
         links=_clean_links(given.company_links, errors),
+        tags=_clean_tag_list(given.tags, errors),
     )
     errors.raise_if_any()
     _check_emails_free(clean.emails, contact_id)
+    _check_linkedin_free(clean.scalars["linkedin_url"], contact_id)
     return clean
+
+
+def _check_linkedin_free(url: str | None, contact_id: int | None) -> None:
+    if url is None:
+        return
+    holder = db.session.scalar(select(Contact.id).where(Contact.linkedin_url == url))
+    if holder is not None and holder != contact_id:
+        raise Conflict(
+            f"{url} already belongs to another contact.",
+            details={"field": "linkedin_url", "linkedin_url": [url], "contact_id": holder},
+        )
 
 
 def _check_emails_free(emails: list[str], contact_id: int | None) -> None:
@@ -147,6 +200,7 @@ def _write_children(contact: Contact, clean: _CleanContact) -> dict:
         "emails": [e.email for e in contact.emails],
         "phones": [p.number for p in contact.phones],
         "company_links": _links_summary(contact.company_links),
+        "tags": contact.tag_names,
     }
     if before["emails"] != clean.emails:
         # Flush the removals first so a re-ordered email does not clash with itself.
@@ -168,7 +222,16 @@ def _write_children(contact: Contact, clean: _CleanContact) -> dict:
             )
             for link in clean.links
         ]
-    after = {"emails": clean.emails, "phones": clean.phones, "company_links": links_after}
+    if before["tags"] != clean.tags:
+        contact.tags = []
+        db.session.flush()
+        contact.tags = [ContactTag(name=name) for name in clean.tags]
+    after = {
+        "emails": clean.emails,
+        "phones": clean.phones,
+        "company_links": links_after,
+        "tags": clean.tags,
+    }
     return {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
 
 

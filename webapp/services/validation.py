@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -110,6 +111,40 @@ def normalise_domain(raw: str) -> str:
     if not DOMAIN_RE.match(domain):
         raise ValueError(f"{raw.strip() or 'This'} is not a domain like example.com.")
     return domain
+
+
+LINKEDIN_HOST_RE = re.compile(r"^([a-z]{2,3}\.|www\.)?linkedin\.com$")
+LINKEDIN_URL_LIMIT = 300
+TAG_LIMIT = 80
+
+
+def normalise_linkedin_url(raw: str) -> str:
+    """One spelling of a LinkedIn profile address: ``https://www.linkedin.com/in/jane-doe``.
+
+    Scheme, country subdomain, query, fragment, trailing slash and the case of the name are
+    dropped, so ``linkedin.com/in/Jane-Doe/?trk=x`` and the canonical form match each other.
+    """
+    value = refuse_nul(raw).strip()
+    parts = urlsplit(value if "://" in value else f"https://{value}")
+    path = parts.path.rstrip("/").lower()
+    if not LINKEDIN_HOST_RE.match(parts.hostname or "") or path.count("/") < 2:
+        raise ValueError(f"{value or 'This'} is not a LinkedIn profile address.")
+    url = f"https://www.linkedin.com{path}"
+    if len(url) > LINKEDIN_URL_LIMIT:
+        raise ValueError(f"Keep a LinkedIn address under {LINKEDIN_URL_LIMIT} characters.")
+    return url
+
+
+def clean_tags(raw: list[str]) -> list[str]:
+    """Tags stripped, empty ones dropped, each once (the first spelling wins), sorted."""
+    seen: dict[str, str] = {}
+    for tag in raw:
+        name = " ".join(refuse_nul(tag).split())
+        if len(name) > TAG_LIMIT:
+            raise ValueError(f"Keep each tag under {TAG_LIMIT} characters.")
+        if name:
+            seen.setdefault(name.casefold(), name)
+    return sorted(seen.values(), key=str.casefold)
 
 
 def refuse_nul(value: str) -> str:

@@ -110,21 +110,7 @@ FIELDS = (
 
 def contact_input(values: dict[str, Any], contact: Contact | None = None) -> ContactInput:
     """The whole contact the service writes: what it is now, with ``values`` laid over it."""
-    current = ContactInput(first_name="")
-    if contact is not None:
-        current = ContactInput(
-            first_name=contact.first_name,
-            last_name=contact.last_name,
-            title=contact.title,
-            stage=contact.stage,
-            owner_id=contact.owner_id,
-            emails=[e.email for e in contact.emails],
-            phones=[p.number for p in contact.phones],
-            company_links=[
-                CompanyLinkInput(link.company_id, link.role, link.is_primary)
-                for link in contact.company_links
-            ],
-        )
+    current = ContactInput.of(contact) if contact is not None else ContactInput(first_name="")
     return ContactInput(
         first_name=values.get("first_name", current.first_name),
         last_name=values.get("last_name", current.last_name) or "",
@@ -134,6 +120,8 @@ def contact_input(values: dict[str, Any], contact: Contact | None = None) -> Con
         emails=reordered(current.emails, values, "contact_emails", "primary_email"),
         phones=values.get("phone_numbers", current.phones),
         company_links=current.company_links,
+        linkedin_url=current.linkedin_url,
+        tags=current.tags,
     )
 
 

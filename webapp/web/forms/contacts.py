@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 MAX_COMPANY_LINKS = 25
 EMAIL_SEPARATORS = re.compile(r"[\n,;]+")
+TAG_SEPARATORS = re.compile(r"[\n,]+")
 PHONES_HELP = "One per line. International format (+1 415 555 0100) or UK numbers (020 7946 0958)."
 EMAILS_HELP = "One per line. The first one is the primary email."
 
@@ -84,6 +85,16 @@ class ContactForm(FlaskForm):
     company_links = FieldList(
         FormField(CompanyLinkForm), label="Companies", max_entries=MAX_COMPANY_LINKS
     )
+    linkedin_url = StringField(
+        "LinkedIn profile",
+        validators=[Optional(), Length(max=400)],
+        description="For example https://www.linkedin.com/in/jane-doe",
+    )
+    tags = StringField(
+        "Tags",
+        validators=[Optional(), Length(max=2000)],
+        description="Separated by commas, for example: Friends, Conference 2026",
+    )
 
     def set_choices(self, owners: list[tuple[int, str]], companies: list[tuple[int, str]]) -> None:
         """Fill the owner and company selects (call again after adding a row)."""
@@ -126,6 +137,8 @@ class ContactForm(FlaskForm):
             emails=_lines(self.emails.data, EMAIL_SEPARATORS),
             phones=_lines(self.phones.data),
             company_links=links,
+            linkedin_url=self.linkedin_url.data,
+            tags=_lines(self.tags.data, TAG_SEPARATORS),
         )
 
 
@@ -143,4 +156,6 @@ def contact_form_data(contact: Contact) -> dict:
             {"company_id": link.company_id, "role": link.role, "is_primary": link.is_primary}
             for link in contact.company_links
         ],
+        "linkedin_url": contact.linkedin_url,
+        "tags": ", ".join(contact.tag_names),
     }
