@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bench import imports
 from webapp.extensions import db
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -143,5 +144,9 @@ def render(scale, figures: dict, settings: dict) -> str:
             f"- Second tick the same day: {figures['second_tick_s']:.1f} s, "
             f"{figures['second_tick_created']:,} created.",
             f"- Peak resident memory of a web worker: {figures['worker_peak_mb']:.0f} MiB.",
+            "",
+            "## Import",
+            "",
+            *imports.report_lines(figures),
         ]
     )

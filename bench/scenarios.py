@@ -80,4 +80,6 @@ def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list
             [f"/api/relationships/clients/{i}/relationship-summary" for i in clients],
             api,
         ),
+        # The whole firm as one file: rare in a working day, so rare in the mixed run.
+        spec("contacts export, whole firm (CSV)", ["/contacts/export.csv"], pages, weight=0.05),
     ]

@@ -281,3 +281,25 @@ document.addEventListener("change", (event) => {
     fields[leadField].placeholder = type.daysBefore;
   }
 });
+
+// <form data-busy-on-submit>: an upload or a long preview shows its button's spinner and
+// cannot be sent twice while the server works.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !form.matches("[data-busy-on-submit]")) return;
+  form.classList.add("is-busy");
+  form.setAttribute("aria-busy", "true");
+  const button = event.submitter;
+  if (button) {
+    // A disabled button's name=value is not sent: carry it in a hidden field instead.
+    if (button.name) {
+      const carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = button.name;
+      carried.value = button.value;
+      form.appendChild(carried);
+    }
+    button.classList.add("is-busy");
+    window.setTimeout(() => { button.disabled = true; }, 0);
+  }
+});

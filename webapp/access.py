@@ -93,6 +93,8 @@ class Actor:
     user: User
     api_key: ApiKey | None = None
     permissions: frozenset[str] = field(default_factory=frozenset)
+    # Set while the actor's import runs: every audit event it writes names the import.
+    import_id: int | None = None
 
     @property
     def user_id(self) -> int:
@@ -173,6 +175,16 @@ def sees_actions_of(actor: Actor, user: User) -> bool:
     )
 
 
+def may_give_contacts_to(actor: Actor, user: User) -> bool:
+    """Whether the actor may make ``user`` the owner of contacts they bring in (an import).
+
+    Themselves always; a manager anyone in their squad; heads and executives anyone active.
+    """
+    if user.id == actor.user.id:
+        return True
+    return user.active and sees_actions_of(actor, user)
+
+
 def may_change_logged_entry(
     actor: Actor, created_by_id: int | None, permission: str = RELATIONSHIPS_UPDATE
 ) -> bool:
@@ -184,6 +196,29 @@ def may_change_logged_entry(
     if can(actor, RELATIONSHIPS_MANAGE):
         return True
     return can(actor, permission) and created_by_id == actor.user_id
+
+
+def may_merge(actor: Actor, owner_ids: list[int | None], permission: str) -> bool:
+    """Whether the actor may merge records owned by ``owner_ids`` into one, or mark them "not a
+    duplicate": managers, heads and executives any records; anyone else only records they own,
+    every one of them. Always with ``permission`` (the pages' ``relationships:update``, the
+    records API's ``crm:write``)."""
+    if not can(actor, permission):
+        return False
+    if actor.user.role in LEADS_TEAMS:
+        return True
+    return bool(owner_ids) and all(owner == actor.user_id for owner in owner_ids)
+
+
+def require_merge(actor: Actor, owner_ids: list[int | None], permission: str) -> None:
+    """Raise ``PermissionDenied`` unless ``may_merge`` lets the actor merge these records."""
+    require(actor, permission)
+    if not may_merge(actor, owner_ids, permission):
+        raise PermissionDenied(
+            "Only managers, heads and executives, or the owner of every record, may merge "
+            "records or mark them as not duplicates.",
+            details={"reason": "not_owner_of_every_record"},
+        )
 
 
 def get_scoped_or_404(

@@ -133,6 +133,8 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
+        if status == 413:
+            exc.description = "The upload is larger than Rapport takes: files up to 20 MB."
         if wants_json():
             response = error_response(status, None, exc.description or exc.name)
             if status == 429 and exc.response is not None:

@@ -144,13 +144,14 @@ def scheduler_cli() -> None:
     help="Run as if it were this day for every user (YYYY-MM-DD); default: each user's today.",
 )
 def scheduler_tick_command(day) -> None:
-    """Run one pass of every job and print what each created and skipped."""
-    from webapp.jobs import runner
+    """Run one pass of every job (and of waiting imports); print what each did."""
+    from webapp.jobs import imports, runner
     from webapp.jobs.base import Clock
 
     outcomes = runner.tick(Clock(fixed_day=day.date() if day else None))
     for outcome in outcomes:
         click.echo(describe_tick(outcome.job.name, outcome.tick))
+    click.echo(f"imports: {imports.run_pending()} worked on")
     if not all(outcome.ok for outcome in outcomes):
         raise click.ClickException(
             "A job failed; its traceback is in the log and on the admin page."

@@ -67,6 +67,8 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         # Strict-Transport-Security: browsers keep to https for this long (production only).
         "HSTS_MAX_AGE": _hsts_max_age(production),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Imports take files up to 20 MB (docs/import.md); the form around one needs a bit more.
+        "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "5 per minute"),

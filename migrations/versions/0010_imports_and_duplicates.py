@@ -57,6 +57,7 @@ def upgrade():
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.Column("format", sa.String(length=40), nullable=False),
         sa.Column("encoding", sa.String(length=40), nullable=False),
+        sa.Column("columns", sa.JSON(), nullable=False),
         sa.Column("mapping", sa.JSON(), nullable=False),
         sa.Column("overwrite", sa.Boolean(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),

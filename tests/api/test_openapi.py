@@ -136,9 +136,10 @@ def schema_of(document: dict, method: str, path: str, part: str) -> dict:
     """The resolved schema of an operation's request body or success response."""
     operation = document["paths"][path][method]
     if part == "body":
-        content = operation["requestBody"]["content"]
-    else:
-        content = operation["responses"][part]["content"]
+        # JSON, or multipart/form-data for an upload: each body has one media type.
+        (media,) = operation["requestBody"]["content"].values()
+        return resolve(document, media["schema"]["$ref"])
+    content = operation["responses"][part]["content"]
     return resolve(document, content["application/json"]["schema"]["$ref"])
 
 

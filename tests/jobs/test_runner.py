@@ -150,7 +150,9 @@ def test_the_scheduler_runs_each_job_on_its_interval_one_at_a_time(app):
 
     scheduler = schedule(app, BackgroundScheduler(timezone="UTC", executors=_one_at_a_time()))
     scheduled = {job.id: job for job in scheduler.get_jobs()}
-    assert set(scheduled) == {job.name for job in JOBS}
+    assert set(scheduled) == {job.name for job in JOBS} | {"imports"}
+    assert scheduled["imports"].trigger.interval == timedelta(seconds=3)
+    assert scheduled["imports"].max_instances == 1
     for job in JOBS:
         assert scheduled[job.name].trigger.interval == timedelta(minutes=job.every_minutes)
         assert scheduled[job.name].max_instances == 1

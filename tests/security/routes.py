@@ -54,6 +54,7 @@ def path_values(world: World) -> dict[str, Any]:
         "digest_id": world.digest.id if world.digest else 1,
         "token": world.feed_token,
         "slug": world.custom_object.slug,
+        "import_id": world.contact_import.id,
     }
 
 

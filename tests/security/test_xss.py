@@ -58,6 +58,11 @@ def test_every_other_answer_is_a_calendar_that_parses(walked):
     assert walked.problems.get("calendar", []) + walked.problems.get("other", []) == []
 
 
+def test_downloads_are_attachments_that_run_nothing_they_hold(walked):
+    """CSV cells a spreadsheet would run get an apostrophe; vCard text stays in its property."""
+    assert walked.problems.get("download", []) == []
+
+
 def test_no_page_runs_hostile_text_from_its_query_string_or_path(walked):
     assert walked.problems["reflected"] == []
 

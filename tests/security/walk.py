@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from icalendar import Calendar
 
 import webapp
+from tests.security.downloads import DOWNLOAD_TYPES, download_problems
 from tests.security.hostile import PAYLOAD, json_problems, live_payloads, tags_shown
 from tests.security.routes import read_routes
 from tests.security.session import savepoint
@@ -57,6 +58,8 @@ def problems_in(response) -> tuple[str, list[str]]:
         except ValueError as exc:
             return "calendar", [f"the feed does not parse: {exc}"]
         return "calendar", []
+    if kind in DOWNLOAD_TYPES:
+        return "download", download_problems(response)
     if kind == "text/html" or not response.data:
         return "html", live_payloads(response.get_data(as_text=True))
     return "other", [f"unexpected content type {kind}"]

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, String, Text, select
 
 from tests import factories
+from tests.import_files import csv_bytes
 from tests.security.hostile import (
     BREAKOUT,
     JS_URL,
@@ -25,7 +26,7 @@ from tests.security.hostile import (
 )
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Message, RelationshipTypeGroup, SchedulerTick
+from webapp.models import Import, Message, RelationshipTypeGroup, SchedulerTick
 from webapp.services import (
     actions,
     api_keys,
@@ -44,6 +45,7 @@ from webapp.services import (
     partners,
     profiles,
 )
+from webapp.services.imports import running, uploads
 from webapp.services.records import records
 
 # Columns no user writes as free text: fixed choices, validated formats, secrets and derived
@@ -58,6 +60,7 @@ NOT_FREE_TEXT = {
     "CalendarFeed.token_hash": "a hash",
     "ClientProfile.tier": "a fixed choice",
     "CompanyDomain.domain": "a validated domain name",
+    "Contact.linkedin_url": "a validated LinkedIn address (https://www.linkedin.com/...)",
     "Contact.stage": "a fixed choice",
     "ContactPhone.number": "a validated E.164 number",
     "CustomAttribute.slug": "a validated slug, part of the API's paths",
@@ -68,6 +71,14 @@ NOT_FREE_TEXT = {
     "CustomUniqueValue.attribute": "an attribute's slug",
     "CustomUniqueValue.value": "derived from a record's value, never shown",
     "Digest.contents": "composed from the swept rows after the sweep",
+    "Import.encoding": "detected by Rapport from the file",
+    "Import.failure_reason": "written by the import runner, never by a user",
+    "Import.format": "detected by Rapport: a fixed choice",
+    "Import.mapping": "column names (shown from Import.columns) to fixed field names",
+    "Import.status": "a fixed choice",
+    "Import.summary": "counts",
+    "ImportRow.changes": "written by the import runner for undo, never shown",
+    "ImportRow.outcome": "a fixed choice",
     "Interaction.kind": "a fixed choice",
     "LifeEvent.event_type": "a fixed choice",
     "Message.channel": "a fixed choice",
@@ -93,6 +104,11 @@ NOT_FREE_TEXT = {
 }
 # JSON columns whose shape a plain payload would not fit.
 JSON_PAYLOADS = {
+    "Import.columns": lambda n: [{"name": tagged(PAYLOAD, n), "samples": [tagged(PAYLOAD, n)]}],
+    "Import.errors": lambda n: [{"row": 1, "field": "email", "message": tagged(PAYLOAD, n)}],
+    "Import.undo_kept": lambda n: [
+        {"type": "contact", "id": 1, "name": tagged(PAYLOAD, n), "fields": ["title"]}
+    ],
     "Message.media_urls": lambda n: [f"{JS_URL}~{tag_of(n)}", "https://media.example/a.png"],
     "SchedulerTick.details": lambda n: {tagged(SHORT_PAYLOAD, n): 1},
 }
@@ -122,6 +138,7 @@ class World:
     feed_token: str
     former: Any  # an archived contact
     spare_type: Any  # a relationship type nobody uses, so it can be deleted
+    contact_import: Any  # an import that ran, with a row that failed
     digest: Any = None
 
 
@@ -149,6 +166,7 @@ def _firm() -> dict[str, Any]:
             emails=[email],
             phones=[phone],
             company_links=[contacts.CompanyLinkInput(client.id, PAYLOAD, True)],
+            tags=["Friends"],
         )
         return contacts.create_contact(actor, given)
 
@@ -230,6 +248,16 @@ def _messages(actor, firm: dict[str, Any]) -> dict[str, Any]:
     return {"template": template, "outbound": outbound, "unmatched": unmatched}
 
 
+def _ran_import(actor):
+    """An import that ran: one contact created, one row refused (its email is not one)."""
+    rows = [[PAYLOAD, "Ivy", "ivy@initech.example"], [PAYLOAD, "Oz", PAYLOAD]]
+    content = csv_bytes(["First name", "Last name", "Email"], rows)
+    started = uploads.start_import(actor, f"{PAYLOAD}.csv", content)
+    running.queue_import(actor, started.id)
+    running.run_pending(calendar.now())
+    return db.session.get(Import, started.id)
+
+
 def _custom_and_settings(actor, firm: dict[str, Any]) -> dict[str, Any]:
     attributes = [
         {"slug": "title", "name": "Title", "value_type": "text"},
@@ -241,6 +269,7 @@ def _custom_and_settings(actor, firm: dict[str, Any]) -> dict[str, Any]:
     key = api_keys.create_api_key(actor, firm["me"], name=PAYLOAD)
     feed = calendar_feeds.create_feed(actor)
     return {
+        "contact_import": _ran_import(actor),
         "custom_object": defined,
         "custom_record_id": record.id,
         "api_key": key.api_key,

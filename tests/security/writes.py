@@ -7,6 +7,7 @@ so a new route cannot go unchecked.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,13 @@ if TYPE_CHECKING:
 REACHES_TWILIO = {"contact_messages.send", "contact_messages.retry"}
 # Writes that end the session: a walk that goes on after them must skip them.
 SIGNS_OUT = {"auth.sign_out"}
+
+
+class ReusableUpload(io.BytesIO):
+    """An uploaded file the walk can send again: the test client closes it after each request."""
+
+    def close(self) -> None:
+        self.seek(0)
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,10 @@ def _page_writes(w: World) -> dict[str, tuple[dict[str, Any], dict[str, Any], bo
         "companies.new": ({}, {"name": "Initech", "client_tier": "standard"}, True),
         "companies.edit": ({}, {"name": "Acme", "domains": "acme.example", "is_client": "y",
                                 "client_tier": "key"}, True),
+        # A company into itself is refused (422): the world has one company to merge.
+        "duplicates.merge_companies": ({}, {"other": str(w.client.id)}, False),
+        "duplicates.merge_contacts": ({}, {"other": str(w.bob.id)}, True),
+        "duplicates.not_duplicate": ({}, {"kind": "contact", "ids": [w.ada.id, w.bob.id]}, True),
         "contact_interactions.log_interaction": ({}, {
             "interaction-kind": "call", "interaction-occurred_on": today,
             "interaction-summary": "Talked"}, True),
@@ -119,6 +131,11 @@ def _page_writes(w: World) -> dict[str, tuple[dict[str, Any], dict[str, Any], bo
         "contacts.archive": ({}, {}, True),
         "contacts.restore": ({"contact_id": w.former.id}, {}, True),
         "today.complete_action": ({}, {}, True),
+        "imports.upload": ({}, {"file": (ReusableUpload(b"First name,Email\r\nUma,u@x.example\r\n"),
+                                         "people.csv")}, True),
+        "imports.change": ({}, {"column-0": "first_name", "column-1": "ignore",
+                                "column-2": "email", "then": "preview"}, False),
+        "imports.undo_import": ({}, {}, True),
     }  # fmt: skip
 
 

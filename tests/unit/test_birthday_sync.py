@@ -103,11 +103,13 @@ def test_other_event_types_leave_the_profile_alone(db, owner, contact):
     assert stored_profile(db, contact) is None
 
 
-def test_clearing_the_profile_birthday_keeps_the_event(db, owner, contact):
+def test_clearing_the_profile_birthday_removes_its_event(db, owner, contact):
+    """One fact, one home: a profile without a birthday has no birthday life event either
+    (undoing an import that brought the birthday in clears it this way)."""
     actor = actor_of(owner)
     profiles.update_profile(actor, contact.id, {"birthday": "03-14"})
 
     profiles.update_profile(actor, contact.id, {"birthday": None})
 
     assert stored_profile(db, contact).birthday_month is None
-    assert len(birthday_events(db, contact)) == 1
+    assert birthday_events(db, contact) == []

@@ -74,11 +74,16 @@ def test_bad_input_is_refused_and_nothing_is_saved(db, actor, given, field):
 
 
 def test_an_email_belongs_to_one_contact_only(db, actor):
-    ContactEmailFactory(email="taken@example.com")
+    holder = ContactEmailFactory(email="taken@example.com").contact
     before = contact_count(db)
     with pytest.raises(Conflict) as conflict:
         create_contact(actor, ContactInput(first_name="Ada", emails=["TAKEN@example.com"]))
-    assert conflict.value.details == {"field": "emails", "emails": ["taken@example.com"]}
+    # The holder's id, so the form and the API can point at who has it.
+    assert conflict.value.details == {
+        "field": "emails",
+        "emails": ["taken@example.com"],
+        "contact_id": holder.id,
+    }
     assert contact_count(db) == before
 
 

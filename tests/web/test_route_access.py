@@ -33,6 +33,7 @@ ID_ARGUMENTS = {
     "template_id",
     "interaction_id",
     "partner_id",
+    "import_id",
     "record_id",
     "target_id",
     "relationship_id",

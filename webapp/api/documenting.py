@@ -32,6 +32,8 @@ class Operation:
     body: type[BaseModel] | None = None
     query: tuple[QueryParam, ...] = field(default=())
     errors: dict[int, str] = field(default_factory=dict)
+    # The body's media type: JSON, or ``multipart/form-data`` for an upload.
+    body_media: str = "application/json"
 
 
 def documented(
@@ -42,11 +44,12 @@ def documented(
     body: type[BaseModel] | None = None,
     query: tuple[QueryParam, ...] = (),
     errors: dict[int, str] | None = None,
+    body_media: str = "application/json",
 ) -> Callable:
     """Describe a view for the OpenAPI document; ``errors`` adds statuses of its own."""
 
     def decorator(view: Callable) -> Callable:
-        view.openapi = Operation(summary, response, status, body, query, errors or {})
+        view.openapi = Operation(summary, response, status, body, query, errors or {}, body_media)
         return view
 
     return decorator

@@ -63,6 +63,7 @@ def _assembled(
     parameters: list[dict],
     view,
     error_ref: dict,
+    body_media: str = "application/json",
 ) -> dict:
     """One operation of the document; every one needs the bearer key and answers errors alike."""
     responses = {}
@@ -89,7 +90,7 @@ def _assembled(
     if about.body is not None:
         spec["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": about.body}},
+            "content": {body_media: {"schema": about.body}},
         }
     return spec
 
@@ -117,7 +118,14 @@ def _operation(method: str, rule, operation: Operation, refs: dict) -> dict:
     view = current_app.view_functions[rule.endpoint]
     parameters = _path_parameters(rule, path, {})
     error_ref = refs[schemas.ErrorEnvelope]
-    return _assembled(f"{rule.endpoint}.{method.lower()}", about, parameters, view, error_ref)
+    return _assembled(
+        f"{rule.endpoint}.{method.lower()}",
+        about,
+        parameters,
+        view,
+        error_ref,
+        operation.body_media,
+    )
 
 
 def _v2_operations(rule, method: str, doc, error_ref: dict, components) -> Iterator[tuple]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from webapp.models import (
         ApiKey,
         Contact,
+        Import,
         LifeEvent,
         Message,
         Partner,
@@ -237,3 +238,26 @@ def record_json(record_kind: RecordType, record) -> dict:
         spec.api_name: spec.read(record) for spec in record_kind.fields if spec.api_name != "id"
     }
     return {"id": str(record.id), "record_type": record_kind.api_name, "attributes": attributes}
+
+
+def import_json(record: Import) -> dict:
+    """An import as the records API shows it (docs/import.md)."""
+    return {
+        "id": str(record.id),
+        "status": record.status,
+        "filename": record.filename,
+        "format": record.format,
+        "encoding": record.encoding,
+        "rows": record.rows_total,
+        "owner": str(record.owner_id),
+        "overwrite": record.overwrite,
+        "mapping": record.mapping,
+        "summary": record.summary,
+        "errors": record.errors,
+        "progress": {"done": record.rows_done, "total": record.rows_total},
+        "failure_reason": record.failure_reason,
+        "undo_kept": record.undo_kept,
+        "created_at": _iso(record.created_at),
+        "finished_at": _iso(record.finished_at),
+        "undone_at": _iso(record.undone_at),
+    }

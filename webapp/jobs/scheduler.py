@@ -12,7 +12,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from webapp.extensions import db
-from webapp.jobs import runner
+from webapp.jobs import imports, runner
 from webapp.jobs.base import Clock
 from webapp.jobs.registry import JOBS, Job
 from webapp.services import calendar
@@ -36,9 +36,30 @@ def _run_in_app(app: Flask, job: Job) -> None:
             db.session.remove()
 
 
+def _run_imports_in_app(app: Flask) -> None:
+    with app.app_context():
+        try:
+            imports.run_pending()
+        finally:
+            db.session.remove()
+
+
 def schedule(app: Flask, scheduler: BaseScheduler) -> BaseScheduler:
-    """Add every job: first soon after start, then on its interval; a late run is run once."""
+    """Add every job: first soon after start, then on its interval; a late run is run once.
+
+    The import poller runs every few seconds, so an import starts soon after it is asked for.
+    """
     first_run = calendar.now() + FIRST_RUN_DELAY
+    scheduler.add_job(
+        _run_imports_in_app,
+        "interval",
+        args=(app,),
+        id="imports",
+        name="Imports waiting to run",
+        seconds=imports.POLL_SECONDS,
+        max_instances=1,
+        coalesce=True,
+    )
     for job in JOBS:
         scheduler.add_job(
             _run_in_app,

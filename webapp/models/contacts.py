@@ -76,7 +76,8 @@ class Contact(TimestampMixin, db.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        return [tag.name for tag in self.tags]
+        """The tags in alphabetical order, whatever the case (as the services keep them)."""
+        return sorted((tag.name for tag in self.tags), key=str.casefold)
 
     def __repr__(self) -> str:
         return f"<Contact {self.full_name}>"

@@ -30,7 +30,9 @@ class Import(db.Model):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     format: Mapped[str] = mapped_column(String(40))
     encoding: Mapped[str] = mapped_column(String(40))
-    # Column of the file -> Rapport field (``services.imports.fields``).
+    # The file's columns in order, each with a few sample values: [{"name", "samples"}].
+    columns: Mapped[list] = mapped_column(JSON, default=list)
+    # Column of the file -> Rapport field (``services.imports.mapping.FIELDS``).
     mapping: Mapped[dict] = mapped_column(JSON, default=dict)
     overwrite: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="previewed", index=True)

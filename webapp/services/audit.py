@@ -52,6 +52,7 @@ def record_event(
         object_id=object_id,
         action=action,
         changes=json_safe(changes or {}),
+        import_id=actor.import_id if actor else None,
     )
     db.session.add(event)
     return event

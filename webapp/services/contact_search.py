@@ -8,7 +8,15 @@ from datetime import date, timedelta
 from sqlalchemy import Select, exists, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from webapp.models import Company, Contact, ContactCompanyLink, ContactEmail, RelationshipProfile
+from webapp.extensions import db
+from webapp.models import (
+    Company,
+    Contact,
+    ContactCompanyLink,
+    ContactEmail,
+    ContactTag,
+    RelationshipProfile,
+)
 from webapp.services.search import like_pattern
 from webapp.services.touches import join_cadence, touch_due_column
 
@@ -33,6 +41,7 @@ class ContactFilters:
     sort: str = DEFAULT_SORT
     archived: bool = False
     touch: str = ""  # a key of TOUCH_FILTERS, or "" for everyone
+    tag: str = ""  # a tag's name, or "" for any
 
 
 def _matches_text(q: str):
@@ -50,6 +59,12 @@ def _matches_text(q: str):
     return Contact.id.in_(union_all(by_name, by_email, by_company))
 
 
+def tag_names() -> list[str]:
+    """Every tag in use, for the list's filter: one query."""
+    stmt = select(ContactTag.name).distinct().order_by(ContactTag.name)
+    return list(db.session.scalars(stmt))
+
+
 def contacts_query(filters: ContactFilters, today: date | None = None) -> Select:
     """A ``select`` of contacts for the filters, with everything the list shows loaded eagerly.
 
@@ -63,6 +78,7 @@ def contacts_query(filters: ContactFilters, today: date | None = None) -> Select
             joinedload(Contact.owner),
             selectinload(Contact.emails),
             selectinload(Contact.phones),
+            selectinload(Contact.tags),
             selectinload(Contact.company_links)
             .joinedload(ContactCompanyLink.company)
             .joinedload(Company.client_profile),
@@ -80,6 +96,10 @@ def contacts_query(filters: ContactFilters, today: date | None = None) -> Select
                 ContactCompanyLink.contact_id == Contact.id,
                 ContactCompanyLink.company_id == filters.company_id,
             )
+        )
+    if filters.tag:
+        stmt = stmt.where(
+            exists().where(ContactTag.contact_id == Contact.id, ContactTag.name == filters.tag)
         )
     if filters.touch in TOUCH_FILTERS or filters.sort == "touch_due":
         stmt = join_cadence(stmt)

@@ -191,48 +191,48 @@ def _check_emails_free(emails: list[str], contact_id: int | None) -> None:
         contact_id,
         field="emails",
         owner_noun="contact",
+        holder_key="contact_id",  # the form links to that contact, the API names it
     )
 
 
+def _replace(contact: Contact, collection: str, items: list, had_any: bool) -> None:
+    """Put ``items`` in the contact's ``collection``. The removals are flushed first, so a kept
+    value (a re-ordered email, a re-added tag) does not clash with itself; a new contact has
+    nothing to remove, and its rows go in with it at the next flush."""
+    if had_any:
+        setattr(contact, collection, [])
+        db.session.flush()
+    setattr(contact, collection, items)
+
+
 def _write_children(contact: Contact, clean: _CleanContact) -> dict:
-    """Replace emails, phones and links; return the audit changes among them."""
+    """Replace emails, phones, links and tags; return the audit changes among them."""
     before = {
         "emails": [e.email for e in contact.emails],
         "phones": [p.number for p in contact.phones],
         "company_links": _links_summary(contact.company_links),
         "tags": contact.tag_names,
     }
-    if before["emails"] != clean.emails:
-        # Flush the removals first so a re-ordered email does not clash with itself.
-        contact.emails = []
-        db.session.flush()
-        contact.emails = [ContactEmail(email=e, position=i) for i, e in enumerate(clean.emails)]
-    if before["phones"] != clean.phones:
-        contact.phones = [ContactPhone(number=p, position=i) for i, p in enumerate(clean.phones)]
     links_after = [
         {"company_id": link.company_id, "role": link.role, "is_primary": link.is_primary}
         for link in clean.links
     ]
-    if before["company_links"] != links_after:
-        contact.company_links = []
-        db.session.flush()
-        contact.company_links = [
-            ContactCompanyLink(
-                company_id=link.company_id, role=link.role, is_primary=link.is_primary
-            )
-            for link in clean.links
-        ]
-    if before["tags"] != clean.tags:
-        contact.tags = []
-        db.session.flush()
-        contact.tags = [ContactTag(name=name) for name in clean.tags]
     after = {
         "emails": clean.emails,
         "phones": clean.phones,
         "company_links": links_after,
         "tags": clean.tags,
     }
-    return {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
+    made = {
+        "emails": lambda: [ContactEmail(email=e, position=i) for i, e in enumerate(clean.emails)],
+        "phones": lambda: [ContactPhone(number=p, position=i) for i, p in enumerate(clean.phones)],
+        "company_links": lambda: [ContactCompanyLink(**link) for link in links_after],
+        "tags": lambda: [ContactTag(name=name) for name in clean.tags],
+    }
+    changed = [name for name in before if before[name] != after[name]]
+    for name in changed:
+        _replace(contact, name, made[name](), bool(before[name]) and name != "phones")
+    return {k: {"before": before[k], "after": after[k]} for k in changed}
 
 
 def _links_summary(links: list[ContactCompanyLink]) -> list[dict]:

@@ -72,6 +72,22 @@ class Conflict(DomainError):
     status = 409
 
 
+class RecordMerged(DomainError):
+    """The record was merged into another; ``details['merged_into']`` says which (the end of
+    the chain, if that one was merged too)."""
+
+    code = "record_merged"
+    status = 410
+
+
+class MergeRefused(DomainError):
+    """A merge that cannot be done as asked; ``code`` says why (``merge_into_itself``,
+    ``too_many_records``, ``record_archived``)."""
+
+    code = "merge_refused"
+    status = 422
+
+
 class NotOptedIn(DomainError):
     """The contact has not agreed to receive messages (``twilio_opt_in`` is false)."""
 
@@ -178,3 +194,19 @@ class OperationNotSupported(DomainError):
 
     code = "operation_not_supported"
     status = 405
+
+
+class ImportFileRejected(DomainError):
+    """An uploaded file Rapport cannot import: empty, binary, too large, too many rows or
+    unreadable. ``code`` says which (``empty_file``, ``binary_file``, ``too_large``, ...)."""
+
+    code = "unreadable_file"
+    status = 400
+
+
+class ImportStateConflict(DomainError):
+    """The import is not in a state that allows this (running one not previewed, undoing one
+    that is still running or past its undo window)."""
+
+    code = "import_state_conflict"
+    status = 409

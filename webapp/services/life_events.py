@@ -120,13 +120,16 @@ def _profile_follows(actor: Actor, event: LifeEvent) -> None:
         profiles.follow_birthday_event(actor, event)
 
 
-def follow_profile_birthday(actor: Actor, profile: RelationshipProfile) -> LifeEvent:
-    """The profile's birthday changed: the contact's birthday life event follows, made if none.
+def follow_profile_birthday(actor: Actor, profile: RelationshipProfile) -> LifeEvent | None:
+    """The profile's birthday changed: the contact's birthday life event follows, made if none,
+    removed if the birthday was cleared.
 
     Its auto-action is created or moved like any event's.
     """
     stmt = events_query(profile.contact_id).where(LifeEvent.event_type == BIRTHDAY)
     event = db.session.scalars(stmt.order_by(None).order_by(LifeEvent.id)).first()
+    if profile.birthday_month is None:
+        return _forget_birthday(actor, event)
     day = {
         "event_month": profile.birthday_month,
         "event_day": profile.birthday_day,
@@ -141,6 +144,17 @@ def follow_profile_birthday(actor: Actor, profile: RelationshipProfile) -> LifeE
         record_event(actor, "update", "life_event", event.id, changes)
         auto_actions.sync_auto_action(actor, event)
     return event
+
+
+def _forget_birthday(actor: Actor, event: LifeEvent | None) -> None:
+    """The profile's birthday was cleared: its life event goes too (done actions stay)."""
+    if event is None:
+        return None
+    auto_actions.dismiss_pending(actor, event)
+    record_event(actor, "delete", "life_event", event.id, {"title": {"before": event.title}})
+    db.session.delete(event)
+    db.session.flush()
+    return None
 
 
 def event_of_contact(actor: Actor, contact_id: int, event_id: int, permission: str) -> LifeEvent:

@@ -115,9 +115,18 @@ def _birthday_columns(profile: RelationshipProfile, cleaned: dict[str, Any]) -> 
     return {"birthday_month": month, "birthday_day": day_of_month, "birthday_year": year}
 
 
-def update_profile(actor: Actor, contact_id: int, values: dict[str, Any]) -> RelationshipProfile:
-    """Set the given fields (all optional), creating the profile if needed; audited."""
-    profile = profile_for(actor, contact_id, access.RELATIONSHIPS_UPDATE)
+def update_profile(
+    actor: Actor,
+    contact_id: int,
+    values: dict[str, Any],
+    permission: str = access.RELATIONSHIPS_UPDATE,
+) -> RelationshipProfile:
+    """Set the given fields (all optional), creating the profile if needed; audited.
+
+    ``permission`` is the caller's channel's: the pages' ``relationships:update``, or an import's
+    ``crm:write``.
+    """
+    profile = profile_for(actor, contact_id, permission)
     cleaned = _read_fields(values)
     columns = {k: v for k, v in cleaned.items() if k not in ("birthday", "birthday_year")}
     columns |= _birthday_columns(profile, cleaned)
@@ -125,7 +134,7 @@ def update_profile(actor: Actor, contact_id: int, values: dict[str, Any]) -> Rel
     if changes:
         db.session.flush()
         record_event(actor, "update", "relationship_profile", profile.id, changes)
-    if changes.keys() & BIRTHDAY_COLUMNS and profile.birthday_month is not None:
+    if changes.keys() & BIRTHDAY_COLUMNS:
         life_events.follow_profile_birthday(actor, profile)
     return profile
 

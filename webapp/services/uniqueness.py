@@ -21,16 +21,21 @@ def ensure_free(
     *,
     field: str,
     owner_noun: str,
+    holder_key: str | None = None,
 ) -> None:
-    """Raise ``Conflict`` naming every value in ``values`` already held by another owner."""
+    """Raise ``Conflict`` naming every value in ``values`` already held by another owner;
+    with ``holder_key``, ``details[holder_key]`` is the id of the first value's holder."""
     if not values:
         return
     taken = db.session.execute(
         select(value_column, owner_column).where(value_column.in_(values))
     ).all()
-    clashes = [value for value, holder in taken if holder != owner_id]
+    clashes = [(value, holder) for value, holder in taken if holder != owner_id]
     if clashes:
+        details = {"field": field, field: [value for value, _holder in clashes]}
+        if holder_key:
+            details[holder_key] = clashes[0][1]
         raise Conflict(
-            f"{', '.join(clashes)} already belongs to another {owner_noun}.",
-            details={"field": field, field: clashes},
+            f"{', '.join(details[field])} already belongs to another {owner_noun}.",
+            details=details,
         )

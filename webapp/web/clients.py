@@ -80,6 +80,11 @@ def _link_args(filters: ClientFilters) -> dict:
     return {name: value for name, value in args.items() if value}
 
 
+def list_filters() -> ClientFilters:
+    """The list's filters as this request gives them; the CSV export follows the same ones."""
+    return _filters_from(request.args, {user_id for user_id, _ in account_manager_options()})
+
+
 @bp.get("/clients")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def index() -> Response:

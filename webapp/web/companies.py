@@ -15,7 +15,8 @@ from webapp.guards import permission_required, signed_in_actor
 from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink
 from webapp.services import companies
 from webapp.services.company_search import companies_query
-from webapp.services.errors import Conflict, NotFound, ValidationFailed
+from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationFailed
+from webapp.services.merging_common import refuse_merged
 from webapp.web.forms.companies import CompanyForm
 from webapp.web.formtools import show_service_errors
 from webapp.web.listing import page_number, search_text, wants_fragment
@@ -80,7 +81,15 @@ def _company_or_404(company_id: int) -> Company:
     )
     if company is None:
         raise NotFound(f"No company with id {company_id}.")
+    refuse_merged(Company, company, "company")
     return company
+
+
+@bp.errorhandler(RecordMerged)
+def merged_company(error: RecordMerged) -> Response:
+    """A merged company's pages lead to the company it was merged into."""
+    flash("That company was merged into this one.", "info")
+    return redirect(url_for("companies.show", company_id=int(error.details["merged_into"])))
 
 
 def _live_contact_links(company_id: int) -> list[ContactCompanyLink]:

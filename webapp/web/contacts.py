@@ -45,10 +45,12 @@ from webapp.services.contact_search import (
     TOUCH_FILTERS,
     ContactFilters,
     contacts_query,
+    tag_names,
 )
-from webapp.services.errors import Conflict, NotFound, ValidationFailed
+from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationFailed
 from webapp.services.life_events import events_query
-from webapp.services.validation import positive_int
+from webapp.services.merging_common import merged_ids_of, refuse_merged
+from webapp.services.validation import TAG_LIMIT, positive_int
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
 from webapp.web.listing import company_options, page_number, search_text, wants_fragment
@@ -72,6 +74,7 @@ FIELD_LABELS = {
     "company_links": "companies",
     "archived_at": "archived",
     "phones": "phone numbers",
+    "linkedin_url": "LinkedIn profile",
 }
 
 
@@ -97,6 +100,7 @@ def _filters_from(args: MultiDict, owner_ids: set[int], company_ids: set[int]) -
         sort=sort if sort in SORTS else DEFAULT_SORT,
         archived=args.get("archived") == "1",
         touch=touch if touch in TOUCH_FILTERS else "",
+        tag=args.get("tag", "").replace("\x00", "").strip()[:TAG_LIMIT],
     )
 
 
@@ -109,8 +113,15 @@ def _link_args(filters: ContactFilters) -> dict:
         "sort": filters.sort if filters.sort != DEFAULT_SORT else None,
         "archived": 1 if filters.archived else None,
         "touch": filters.touch,
+        "tag": filters.tag,
     }
     return {name: value for name, value in args.items() if value}
+
+
+def list_filters() -> ContactFilters:
+    """The list's filters as this request gives them; the exports follow the same ones."""
+    owners, companies = _owner_options(), company_options()
+    return _filters_from(request.args, {i for i, _ in owners}, {i for i, _ in companies})
 
 
 @bp.get("/contacts")
@@ -133,6 +144,7 @@ def index() -> Response:
         "companies": companies,
         "sorts": SORTS,
         "touch_filters": TOUCH_FILTERS,
+        "tags": tag_names(),
         "today": today,
         "link_args": _link_args(filters),
     }
@@ -152,12 +164,21 @@ def _contact_for_page(contact_id: int) -> Contact:
             selectinload(Contact.emails),
             selectinload(Contact.phones),
             selectinload(Contact.company_links).joinedload(ContactCompanyLink.company),
+            selectinload(Contact.tags),
         )
     )
     contact = db.session.scalar(stmt)
     if contact is None:
         raise NotFound(f"No contact with id {contact_id}.")
+    refuse_merged(Contact, contact, "contact")
     return contact
+
+
+@bp.errorhandler(RecordMerged)
+def merged_contact(error: RecordMerged) -> Response:
+    """A merged contact's pages lead to the contact it was merged into."""
+    flash("That contact was merged into this one; its history is here.", "info")
+    return redirect(url_for("contacts.show", contact_id=int(error.details["merged_into"])))
 
 
 def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
@@ -170,10 +191,17 @@ def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
         select(RelationshipAction.id).where(RelationshipAction.contact_id == contact_id),
         RelationshipAction.assigned_to_id,
     )
+    # The contacts merged into this one keep their own history, read here too.
+    merged_ids = merged_ids_of(Contact, contact_id)
     owned_by_contact = {
-        "contact": select(Contact.id).where(Contact.id == contact_id),
+        "contact": select(Contact.id).where(
+            or_(Contact.id == contact_id, Contact.id.in_(merged_ids))
+        ),
         "relationship_profile": select(RelationshipProfile.id).where(
-            RelationshipProfile.contact_id == contact_id
+            or_(
+                RelationshipProfile.contact_id == contact_id,
+                RelationshipProfile.contact_id.in_(merged_ids),
+            )
         ),
         "life_event": select(LifeEvent.id).where(LifeEvent.contact_id == contact_id),
         "interaction": select(Interaction.id).where(Interaction.contact_id == contact_id),
@@ -285,9 +313,13 @@ def _prepared_form(form: ContactForm, owner_id: int | None) -> ContactForm:
     return form
 
 
-def _render_form(form: ContactForm, contact: Contact | None, status: int = 200):
+def _render_form(
+    form: ContactForm, contact: Contact | None, status: int = 200, holder: Contact | None = None
+):
+    """The form; ``holder`` is the contact who already has an email or address given."""
     form.ensure_blank_link()
-    return render_template("contacts/form.html", form=form, contact=contact), status
+    page = render_template("contacts/form.html", form=form, contact=contact, holder=holder)
+    return page, status
 
 
 def _save(form: ContactForm, contact: Contact | None):
@@ -307,7 +339,9 @@ def _save(form: ContactForm, contact: Contact | None):
             saved = contact_service.update_contact(actor, contact.id, form.to_input())
     except (ValidationFailed, Conflict) as error:
         show_service_errors(form, error)
-        return _render_form(form, contact, 422)
+        holder_id = error.details.get("contact_id")
+        holder = db.session.get(Contact, holder_id) if holder_id else None
+        return _render_form(form, contact, 422, holder)
     flash(f"{saved.full_name} {'added' if contact is None else 'saved'}.", "success")
     return redirect(url_for("contacts.show", contact_id=saved.id), 303)
 

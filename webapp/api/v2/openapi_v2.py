@@ -32,6 +32,7 @@ RECORD_TYPE = re.compile(r"<(?:\w+:)?record_type>")
 MAX_PER_PAGE = 100
 CONFLICT = "A unique value (an email, a domain) is already another record's"
 AMBIGUOUS = "The match finds more than one record; match by a more specific field"
+MERGED = "The record was merged into another: record_merged, details.merged_into names it"
 RATE_LIMITED = {429: "Over this API key's allowance (API_RATE_LIMIT); Retry-After says when"}
 ID_PATTERN = "^[1-9][0-9]*$"
 ID_SENT = {"type": ["string", "integer"], "pattern": ID_PATTERN, "minimum": 1}  # "12" or 12
@@ -101,12 +102,21 @@ def endpoints(
         suffix = f".{kind.api_name}" if expanded else ""
         about = BUILDERS[doc.kind](components, kind, doc, rule)
         summary = doc.summary or about.summary
-        errors = about.errors | RATE_LIMITED
+        errors = about.errors | RATE_LIMITED | _merged_error(kind, rule)
         yield (
             path,
             f"{rule.endpoint}.{method.lower()}{suffix}",
             replace(about, summary=summary, errors=errors),
         )
+
+
+def _merged_error(kind: RecordType | None, rule: Rule) -> dict[int, str]:
+    """A path naming a contact or an account by id answers 410 once it was merged."""
+    if kind is None or "record_id" not in rule.arguments:
+        return {}
+    if not hasattr(kind.store.model, "merged_into_id"):
+        return {}
+    return {410: MERGED}
 
 
 def _record_kinds(rule: Rule, doc: V2Doc) -> list[RecordType | None]:

@@ -99,6 +99,7 @@ def api_names(renamed: dict[str, str]) -> Iterator[None]:
         field = exc.details.get("field")
         if field in renamed:
             exc.details = {
+                **{k: v for k, v in exc.details.items() if k != field},  # the holder's id
                 "field": renamed[field],
                 "fields": {renamed[field]: [exc.message]},
                 renamed[field]: exc.details.get(field, []),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from webapp import access
 from webapp.models import CONTACT_STAGES, Contact, ContactEmail
 from webapp.services import contacts
-from webapp.services.contacts import CompanyLinkInput, ContactInput
+from webapp.services.contacts import ContactInput
 from webapp.services.records.attributes import api_names
 from webapp.services.records.fields import (
     id_field,

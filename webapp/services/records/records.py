@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp import access
 from webapp.extensions import db
 from webapp.services.errors import Conflict, NotFound, OperationNotSupported
+from webapp.services.merging_common import refuse_merged
 from webapp.services.records.attributes import check_attributes
 from webapp.services.records.matching import find_matches, merged_for_create, read_match
 from webapp.services.records.registry import record_type
@@ -52,6 +53,8 @@ def load(
     label = record_kind.api_name
     if record is None:
         raise NotFound(f"No {label} with id {record_id}.", details={"record_id": str(record_id)})
+    if getattr(record, "merged_into_id", None) is not None:
+        refuse_merged(model, record, label)  # 410, naming where it went
     if record.archived_at is not None and not include_archived:
         raise NotFound(
             f"The {label} with id {record_id} is archived. Restore it with "

@@ -1,0 +1,370 @@
+"""Likely duplicates: pairs of contacts, or of companies, that may be one, each with its reasons,
+strongest first; and the pairs someone marked "not a duplicate", which stay hidden.
+
+Candidates come from SQL: a value held by more than one live record (an email in another case,
+a phone number, a LinkedIn address, a web domain) is found with one GROUP BY per kind of value,
+so the work grows with the number of rows, never with the number of pairs. Names are compared
+only between the people of one company (close names with rapidfuzz, inside blocks of people
+whose last names start alike), and companies' names by a normalised form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from webapp import access
+from webapp.extensions import db
+from webapp.models import (
+    DUPLICATE_KINDS,
+    Company,
+    CompanyDomain,
+    Contact,
+    ContactCompanyLink,
+    ContactEmail,
+    ContactPhone,
+    NotDuplicatePair,
+)
+from webapp.services.audit import record_event
+from webapp.services.errors import BadRequest, NotFound
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy import ColumnElement
+
+    from webapp.access import Actor
+
+# How strong each reason is; a pair with several reasons is stronger still.
+STRENGTH = {
+    "same_email": 100,
+    "same_linkedin": 95,
+    "same_domain": 95,
+    "same_phone": 80,
+    "same_name_same_company": 70,
+    "same_name": 70,
+    "close_name_same_company": 50,
+}
+EXTRA_REASON_BONUS = 5
+# A value shared by more people than this is a switchboard or a team inbox, not a sign that
+# they are one person: it makes no pairs.
+MAX_SHARED = 10
+# rapidfuzz's token-sort ratio of two full names, from 0 to 100: "Jon Smith" and "John Smith"
+# score 95; "Bob Smith" and "Rob Smith" 89, so 90 keeps them apart.
+CLOSE_NAME_SCORE = 90
+COMPANY_SUFFIXES = frozenset(
+    "ltd limited inc incorporated llc llp plc corp corporation co company gmbh ag sa sas sarl "
+    "bv nv pty oy ab as spa srl kk".split()
+)
+WORDS = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why two records look like one: a stable ``code`` and a sentence for people."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Pair:
+    """Two records that may be one, the lower id first."""
+
+    low_id: int
+    high_id: int
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def ids(self) -> tuple[int, int]:
+        return (self.low_id, self.high_id)
+
+    @property
+    def score(self) -> int:
+        strengths = sorted((STRENGTH[r.code] for r in self.reasons), reverse=True)
+        return strengths[0] + EXTRA_REASON_BONUS * (len(strengths) - 1) if strengths else 0
+
+
+class PairBook:
+    """Pairs as they are found, each once, with every reason that found it."""
+
+    def __init__(self) -> None:
+        self.pairs: dict[tuple[int, int], Pair] = {}
+
+    def add(self, first: int, second: int, reason: Reason) -> None:
+        low, high = sorted((first, second))
+        if low == high:
+            return
+        pair = self.pairs.setdefault((low, high), Pair(low, high))
+        if all(known.code != reason.code for known in pair.reasons):
+            pair.reasons.append(reason)
+
+    def add_group(self, ids: Iterable[int], reason: Reason) -> None:
+        members = sorted(set(ids))
+        if len(members) > MAX_SHARED:
+            return
+        for first, second in combinations(members, 2):
+            self.add(first, second, reason)
+
+    def ranked(self, hidden: set[tuple[int, int]]) -> list[Pair]:
+        """Strongest first; then by ids, so pages neither skip nor repeat a pair."""
+        shown = [pair for key, pair in self.pairs.items() if key not in hidden]
+        return sorted(shown, key=lambda pair: (-pair.score, pair.low_id, pair.high_id))
+
+
+def shared_values(
+    owner: ColumnElement[int], key: ColumnElement[str], live: ColumnElement[bool], join: Any
+) -> dict[str, list[int]]:
+    """Each value of ``key`` held by more than one live record, with the records' ids.
+
+    One statement: the values held twice are found by GROUP BY, then their holders listed.
+    """
+    held_twice = (
+        select(key)
+        .select_from(join)
+        .where(live, key.is_not(None))
+        .group_by(key)
+        .having(func.count(func.distinct(owner)) > 1)
+    )
+    stmt = select(key, owner).select_from(join).where(live, key.in_(held_twice))
+    found: dict[str, list[int]] = defaultdict(list)
+    for value, holder in db.session.execute(stmt):
+        found[value].append(holder)
+    return found
+
+
+def _live_contact() -> ColumnElement[bool]:
+    return Contact.archived_at.is_(None) & Contact.merged_into_id.is_(None)
+
+
+def _live_company() -> ColumnElement[bool]:
+    return Company.archived_at.is_(None) & Company.merged_into_id.is_(None)
+
+
+def _hidden(kind: str) -> set[tuple[int, int]]:
+    stmt = select(NotDuplicatePair.low_id, NotDuplicatePair.high_id).where(
+        NotDuplicatePair.kind == kind
+    )
+    return {(low, high) for low, high in db.session.execute(stmt)}
+
+
+# --- contacts ---
+
+
+def contact_pairs() -> list[Pair]:
+    """Every likely pair of live contacts not marked "not a duplicate", strongest first."""
+    book = PairBook()
+    live = _live_contact()
+    emails = ContactEmail.__table__.join(Contact.__table__)
+    for email, ids in shared_values(
+        ContactEmail.contact_id, func.lower(ContactEmail.email), live, emails
+    ).items():
+        book.add_group(ids, Reason("same_email", f"Same email: {email}"))
+    phones = ContactPhone.__table__.join(Contact.__table__)
+    for number, ids in shared_values(
+        ContactPhone.contact_id, ContactPhone.number, live, phones
+    ).items():
+        book.add_group(ids, Reason("same_phone", f"Same phone number: {number}"))
+    linkedin = func.lower(Contact.linkedin_url)
+    for url, ids in shared_values(Contact.id, linkedin, live, Contact.__table__).items():
+        book.add_group(ids, Reason("same_linkedin", f"Same LinkedIn profile: {url}"))
+    _names_at_companies(book)
+    return book.ranked(_hidden("contact"))
+
+
+def name_key(*parts: str | None) -> str:
+    """A name as compared: case, accents, punctuation and spacing set aside."""
+    text = " ".join(part for part in parts if part)
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return utils.default_process(plain or text)
+
+
+def _names_at_companies(book: PairBook) -> None:
+    """Same and close names among the live people of each company: one query for all."""
+    stmt = (
+        select(Company.id, Company.name, Contact.id, Contact.first_name, Contact.last_name)
+        .join(ContactCompanyLink, ContactCompanyLink.company_id == Company.id)
+        .join(Contact, Contact.id == ContactCompanyLink.contact_id)
+        .where(_live_contact())
+    )
+    blocks: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
+    company_names: dict[int, str] = {}
+    for company_id, company_name, contact_id, first, last in db.session.execute(stmt):
+        key = name_key(first, last)
+        if key:
+            initial = name_key(last)[:1] or key[:1]
+            blocks[(company_id, initial)].append((contact_id, key))
+            company_names[company_id] = company_name
+    for (company_id, _initial), people in blocks.items():
+        _compare_block(book, company_names[company_id], people)
+
+
+def _compare_block(book: PairBook, company: str, people: list[tuple[int, str]]) -> None:
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for contact_id, key in people:
+        by_name[key].append(contact_id)
+    for ids in by_name.values():
+        book.add_group(ids, Reason("same_name_same_company", f"Same name at {company}"))
+    names = list(by_name)
+    for index, name in enumerate(names[:-1]):
+        close = process.extract(
+            name,
+            names[index + 1 :],
+            scorer=fuzz.token_sort_ratio,
+            processor=None,
+            score_cutoff=CLOSE_NAME_SCORE,
+            limit=None,
+        )
+        for other, _score, _position in close:
+            reason = Reason("close_name_same_company", f"Close names at {company}")
+            for first in by_name[name]:
+                for second in by_name[other]:
+                    book.add(first, second, reason)
+
+
+# --- companies ---
+
+
+def _bare_domain() -> ColumnElement[str]:
+    lowered = func.lower(CompanyDomain.domain)
+    return case((lowered.like("www.%"), func.substr(lowered, 5)), else_=lowered)
+
+
+def company_name_key(name: str) -> str:
+    """A company's name with case, accents, punctuation and legal suffixes set aside:
+    "Acme Ltd", "ACME Limited" and "Acme, Inc." are all "acme"."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = WORDS.findall(plain or name.lower())
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def company_pairs() -> list[Pair]:
+    """Every likely pair of live companies not marked "not a duplicate", strongest first."""
+    book = PairBook()
+    domains = CompanyDomain.__table__.join(Company.__table__)
+    for domain, ids in shared_values(
+        CompanyDomain.company_id, _bare_domain(), _live_company(), domains
+    ).items():
+        book.add_group(ids, Reason("same_domain", f"Same web domain: {domain}"))
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for company_id, name in db.session.execute(
+        select(Company.id, Company.name).where(_live_company())
+    ):
+        key = company_name_key(name)
+        if key:
+            by_name[key].append(company_id)
+    same_name = Reason(
+        "same_name", "Same name, once case, punctuation and Ltd or Inc are set aside"
+    )
+    for ids in by_name.values():
+        book.add_group(ids, same_name)
+    return book.ranked(_hidden("company"))
+
+
+def pairs_of(kind: str) -> list[Pair]:
+    """The likely pairs of ``kind`` ("contact" or "company")."""
+    return contact_pairs() if kind == "contact" else company_pairs()
+
+
+# --- the records a page of pairs shows ---
+
+
+def records_for_display(kind: str, ids: set[int]) -> dict[int, Any]:
+    """The records of a page of pairs with what the Duplicates page shows of them, by id: a
+    fixed number of queries however many there are."""
+    if kind == "contact":
+        stmt = select(Contact).options(
+            joinedload(Contact.owner),
+            selectinload(Contact.emails),
+            selectinload(Contact.phones),
+            selectinload(Contact.company_links).joinedload(ContactCompanyLink.company),
+        )
+        model: Any = Contact
+    else:
+        stmt = select(Company).options(
+            joinedload(Company.owner),
+            selectinload(Company.domains),
+            joinedload(Company.client_profile),
+        )
+        model = Company
+    return {record.id: record for record in db.session.scalars(stmt.where(model.id.in_(ids)))}
+
+
+def people_counts(companies: dict[int, Company]) -> dict[int, int]:
+    """How many live people work at each of these companies: one query."""
+    if not companies:
+        return {}
+    stmt = (
+        select(ContactCompanyLink.company_id, func.count(ContactCompanyLink.id))
+        .join(Contact, Contact.id == ContactCompanyLink.contact_id)
+        .where(ContactCompanyLink.company_id.in_(list(companies)), _live_contact())
+        .group_by(ContactCompanyLink.company_id)
+    )
+    return dict(db.session.execute(stmt).all())
+
+
+# --- "not a duplicate" ---
+
+MODELS = {"contact": Contact, "company": Company}
+
+
+def _two_records(kind: str, ids: Iterable[Any]) -> list[Any]:
+    model = MODELS[kind]
+    wanted = sorted({int(i) for i in ids})
+    if len(wanted) != 2:
+        raise BadRequest(
+            "Name two different records.",
+            fields={"ids": ["Give the ids of two different records."]},
+            code="invalid_json",
+        )
+    found = {r.id: r for r in db.session.scalars(select(model).where(model.id.in_(wanted)))}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFound(f"No {kind} with id {missing[0]}.", details={"record_id": str(missing[0])})
+    return [found[i] for i in wanted]
+
+
+def mark_not_duplicate(
+    actor: Actor, kind: str, ids: Iterable[Any], permission: str = access.RELATIONSHIPS_UPDATE
+) -> tuple[NotDuplicatePair, bool]:
+    """Mark two records "not a duplicate", so they are never suggested as a pair again;
+    ``(mark, created)``. Marking twice is harmless. The same people may as may merge them."""
+    if kind not in DUPLICATE_KINDS:
+        raise NotFound(f"No duplicates of {kind}.")
+    access.require(actor, permission)
+    low, high = _two_records(kind, ids)
+    access.require_merge(actor, [low.owner_id, high.owner_id], permission)
+    existing = _existing_mark(kind, low.id, high.id)
+    if existing is not None:
+        return existing, False
+    mark = NotDuplicatePair(kind=kind, low_id=low.id, high_id=high.id, marked_by_id=actor.user_id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(mark)
+    except IntegrityError:  # someone marked the same pair a moment ago
+        return _existing_mark(kind, low.id, high.id), False
+    given = {"kind": kind, "low_id": low.id, "high_id": high.id}
+    changes = {name: {"before": None, "after": value} for name, value in given.items()}
+    record_event(actor, "create", "not_duplicate_pair", mark.id, changes)
+    return mark, True
+
+
+def _existing_mark(kind: str, low_id: int, high_id: int) -> NotDuplicatePair | None:
+    return db.session.scalar(
+        select(NotDuplicatePair).where(
+            NotDuplicatePair.kind == kind,
+            NotDuplicatePair.low_id == low_id,
+            NotDuplicatePair.high_id == high_id,
+        )
+    )

@@ -1,0 +1,1 @@
+"""Imports: reading a file of contacts, previewing it, running it in the background, undoing it."""

@@ -1,0 +1,142 @@
+"""Writing one planned row through the contact, company and profile services, audited.
+
+Each row is written inside its own savepoint: a row that fails is rolled back whole and
+recorded as an error, and the rows around it are unaffected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from webapp import access
+from webapp.extensions import db
+from webapp.models import Contact, ImportRow
+from webapp.services import archiving, companies, contacts, profiles
+from webapp.services.errors import DomainError
+from webapp.services.imports.planning import CompanyChoice, RowPlan, _with_company
+
+if TYPE_CHECKING:
+    from webapp.access import Actor
+    from webapp.models import Import
+
+WRITE = access.CRM_WRITE
+
+
+@dataclass
+class RunContext:
+    """What one run of an import carries from row to row."""
+
+    actor: Actor
+    record: Import
+    # Companies this run created, by lower-cased name: later rows join them.
+    created_companies: dict[str, int] = field(default_factory=dict)
+
+
+def _company(
+    ctx: RunContext, choice: CompanyChoice | None
+) -> tuple[CompanyChoice | None, int | None]:
+    """The row's company as an existing id; created if new. Returns (choice, id it created)."""
+    if choice is None or choice.company_id is not None:
+        return choice, None
+    key = choice.new_name.casefold()
+    if key in ctx.created_companies:
+        return CompanyChoice(company_id=ctx.created_companies[key]), None
+    given = companies.CompanyInput(
+        name=choice.new_name,
+        owner_id=ctx.record.owner_id,
+        domains=[choice.new_domain] if choice.new_domain else [],
+    )
+    company = companies.create_company(ctx.actor, given, WRITE)
+    ctx.created_companies[key] = company.id
+    return CompanyChoice(company_id=company.id), company.id
+
+
+def _profile_before(contact_id: int, values: dict) -> dict:
+    profile = profiles.find_profile(contact_id)
+    before: dict = {}
+    if "birthday" in values:
+        day = (
+            profile
+            and profile.birthday_month
+            and (profile.birthday_month, profile.birthday_day, profile.birthday_year)
+        )
+        before["birthday"] = _day_text(day) if day else None
+    if "personal_notes" in values:
+        before["personal_notes"] = profile.personal_notes if profile else None
+    return before
+
+
+def _day_text(day: tuple[int, int, int | None]) -> str:
+    month, day_of_month, year = day
+    return (
+        f"{year:04d}-{month:02d}-{day_of_month:02d}" if year else f"{month:02d}-{day_of_month:02d}"
+    )
+
+
+def _write(ctx: RunContext, plan: RowPlan, row: ImportRow) -> None:
+    choice, created_company = _company(ctx, plan.company)
+    row.created_company_id = created_company
+    given = _with_company(plan.contact, choice)
+    if plan.outcome == "create":
+        contact = contacts.create_contact(ctx.actor, given, WRITE)
+    else:
+        contact = db.session.get(Contact, plan.contact_id)
+        if plan.changes or given.company_links != contacts.ContactInput.of(contact).company_links:
+            row.changes = _contact_changes(contact, given)
+            contact = contacts.update_contact(ctx.actor, contact.id, given, WRITE)
+        if contact.is_archived:
+            archiving.restore(ctx.actor, contact, "contact")
+            row.changes["archived"] = {"before": True, "after": False}
+    row.contact_id = contact.id
+    if plan.profile:
+        before = _profile_before(contact.id, plan.profile)
+        profiles.update_profile(ctx.actor, contact.id, plan.profile, WRITE)
+        for name, value in plan.profile.items():
+            row.changes[f"profile.{name}"] = {"before": before.get(name), "after": value}
+
+
+def _contact_changes(contact: Contact, given: contacts.ContactInput) -> dict:
+    now = contacts.ContactInput.of(contact)
+    changes = {}
+    for name in ("first_name", "last_name", "title", "emails", "phones", "linkedin_url", "tags"):
+        if getattr(now, name) != getattr(given, name):
+            changes[name] = {"before": getattr(now, name), "after": getattr(given, name)}
+    before_ids = [link.company_id for link in now.company_links]
+    after_ids = [link.company_id for link in given.company_links]
+    if before_ids != after_ids:
+        changes["company_ids"] = {"before": before_ids, "after": after_ids}
+    return changes
+
+
+def _reason(error: DomainError) -> tuple[str | None, str]:
+    """The field and the sentence a user needs to fix the row."""
+    fields = error.details.get("fields") or {}
+    if fields:
+        name, messages = next(iter(fields.items()))
+        return name, messages[0] if messages else error.message
+    return error.details.get("field"), error.message
+
+
+def write_row(ctx: RunContext, plan: RowPlan) -> ImportRow:
+    """Write one planned row (or record why not); the row's record is added to the session."""
+    row = ImportRow(
+        import_id=ctx.record.id,
+        row_number=plan.number,
+        outcome=plan.outcome,
+        contact_id=plan.contact_id,
+        field=plan.field,
+        message=plan.message,
+        changes={},
+        source=plan.source if plan.outcome == "error" else {},
+    )
+    if plan.outcome in ("create", "update"):
+        try:
+            with db.session.begin_nested():
+                _write(ctx, plan, row)
+        except DomainError as exc:
+            row.outcome, row.contact_id, row.created_company_id = "error", None, None
+            row.changes, row.source = {}, plan.source
+            row.field, row.message = _reason(exc)
+    db.session.add(row)
+    return row
