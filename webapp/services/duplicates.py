@@ -18,7 +18,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -184,36 +184,65 @@ def contact_pairs() -> list[Pair]:
 def name_key(*parts: str | None) -> str:
     """A name as compared: case, accents, punctuation and spacing set aside."""
     text = " ".join(part for part in parts if part)
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return utils.default_process(plain or text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or text
+    return utils.default_process(text)
+
+
+def _name_block() -> ColumnElement[str]:
+    """The block a person's name is compared in: the first two letters of the last name."""
+    return func.lower(func.substr(func.coalesce(Contact.last_name, ""), 1, 2))
 
 
 def _names_at_companies(book: PairBook) -> None:
-    """Same and close names among the live people of each company: one query for all."""
-    stmt = (
-        select(Company.id, Company.name, Contact.id, Contact.first_name, Contact.last_name)
-        .join(ContactCompanyLink, ContactCompanyLink.company_id == Company.id)
-        .join(Contact, Contact.id == ContactCompanyLink.contact_id)
+    """Same and close names among the live people of each company. Only people who share a
+    company and the first two letters of their last name with someone are read (found by a
+    GROUP BY), as plain rows: most people share that with nobody, and are never loaded."""
+    people = ContactCompanyLink.__table__.join(Contact.__table__)
+    block = tuple_(ContactCompanyLink.company_id, _name_block())
+    crowded = (
+        select(ContactCompanyLink.company_id, _name_block())
+        .select_from(people)
         .where(_live_contact())
+        .group_by(ContactCompanyLink.company_id, _name_block())
+        .having(func.count() > 1)
+    )
+    stmt = (
+        select(
+            ContactCompanyLink.company_id,
+            _name_block(),
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+        )
+        .select_from(people)
+        .where(_live_contact(), block.in_(crowded))
     )
     blocks: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
-    company_names: dict[int, str] = {}
-    for company_id, company_name, contact_id, first, last in db.session.execute(stmt):
+    for company_id, prefix, contact_id, first, last in db.session.connection().execute(stmt):
         key = name_key(first, last)
         if key:
-            initial = name_key(last)[:1] or key[:1]
-            blocks[(company_id, initial)].append((contact_id, key))
-            company_names[company_id] = company_name
-    for (company_id, _initial), people in blocks.items():
-        _compare_block(book, company_names[company_id], people)
+            blocks[(company_id, prefix)].append((contact_id, key))
+    names = _company_names({company_id for company_id, _prefix in blocks})
+    for (company_id, _prefix), people_here in blocks.items():
+        _compare_block(book, names[company_id], people_here)
+
+
+def _company_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    stmt = select(Company.id, Company.name).where(Company.id.in_(ids))
+    return dict(db.session.connection().execute(stmt).all())
 
 
 def _compare_block(book: PairBook, company: str, people: list[tuple[int, str]]) -> None:
     by_name: dict[str, list[int]] = defaultdict(list)
     for contact_id, key in people:
         by_name[key].append(contact_id)
+    same = Reason("same_name_same_company", f"Same name at {company}")
     for ids in by_name.values():
-        book.add_group(ids, Reason("same_name_same_company", f"Same name at {company}"))
+        if len(ids) > 1:
+            book.add_group(ids, same)
     names = list(by_name)
     for index, name in enumerate(names[:-1]):
         close = process.extract(

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from flask import (
     Blueprint,
     Response,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -171,10 +170,5 @@ def failed_rows_csv(import_id: int) -> Response:
 @bp.post("/imports/<int:import_id>/undo")
 @permission_required(access.CRM_WRITE)
 def undo_import(import_id: int) -> Response:
-    record = undo.undo_import(signed_in_actor(), import_id)
-    kept = len(record.undo_kept)
-    message = "Import undone."
-    if kept:
-        message += f" {kept} record{'s' if kept != 1 else ''} edited since were kept; see below."
-    flash(message, "success")
+    undo.undo_import(signed_in_actor(), import_id)  # the page says what was undone and kept
     return redirect(url_for("imports.show", import_id=import_id), 303)

@@ -231,3 +231,15 @@ def test_a_name_only_row_matches_the_same_name_at_the_same_company_on_a_second_r
 
     assert again.summary["unchanged"] == 1
     assert contacts_count() == 1
+
+
+def test_a_company_undone_with_its_import_is_not_matched_by_the_next_one(db, me):
+    from webapp.services.imports import undo
+
+    rows = [google_row("Ada", "Lovelace", company="Engines Ltd", email="ada@engines.example")]
+    first = imported(actor_of(me), google_csv(rows))
+    undo.undo_import(actor_of(me), first.id)
+
+    again = preview(actor_of(me), google_csv(rows))
+
+    assert again.summary["companies"] == {"create": 1, "match": 0}

@@ -75,6 +75,7 @@ class Matcher:
     by_name: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     company_by_domain: dict[str, int] = field(default_factory=dict)
     company_by_name: dict[str, int] = field(default_factory=dict)
+    taken_domains: set[str] = field(default_factory=set)  # held by any company, even archived
 
     @classmethod
     def load(cls, rows: list[CleanRow]) -> Matcher:
@@ -95,17 +96,33 @@ class Matcher:
         return matcher
 
     def _load_companies(self, rows: list[CleanRow]) -> None:
+        """Live companies by domain and by name; an archived one keeps its domain (domains are
+        unique) but is never matched: a row naming it gets a new company."""
         domains = {d for r in rows for e in r.emails if (d := work_domain(e))}
-        self.company_by_domain = dict(
-            _pairs(CompanyDomain.domain, CompanyDomain.company_id, domains)
-        )
+        live = Company.archived_at.is_(None)
+        for domain, company_id, archived_at in self._domain_holders(domains):
+            self.taken_domains.add(domain)
+            if archived_at is None:
+                self.company_by_domain[domain] = company_id
         names = {r.company.casefold() for r in rows if r.company}
         lowered = func.lower(Company.name)
         for name, company_id in sorted(
-            _pairs(lowered, Company.id, names, Company.merged_into_id.is_(None)),
+            _pairs(lowered, Company.id, names, live),
             key=lambda pair: -pair[1],  # the oldest company of a name wins
         ):
             self.company_by_name[name] = company_id
+
+    @staticmethod
+    def _domain_holders(domains: set[str]) -> list[tuple[str, int, object]]:
+        found = []
+        for chunk in _chunks(domains):
+            stmt = (
+                select(CompanyDomain.domain, Company.id, Company.archived_at)
+                .join(Company, Company.id == CompanyDomain.company_id)
+                .where(CompanyDomain.domain.in_(chunk))
+            )
+            found.extend(tuple(row) for row in db.session.execute(stmt))
+        return found
 
     def _load_names(self, rows: list[CleanRow]) -> None:
         """Contacts with a row's exact name (for rows with no email, LinkedIn or phone)."""

@@ -82,8 +82,7 @@ def _company(row: CleanRow, matcher: Matcher) -> CompanyChoice | None:
     if not row.company:
         return None
     domains = [d for e in row.emails if (d := work_domain(e))]
-    taken = set(matcher.company_by_domain)
-    free = next((d for d in domains if d not in taken), None)
+    free = next((d for d in domains if d not in matcher.taken_domains), None)
     return CompanyChoice(new_name=row.company, new_domain=free)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import ImportRow
+from webapp.services.imports.mapping import FIELDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,7 +40,10 @@ def failed_rows(record: Import, limit: int) -> list[ImportRow]:
 
 
 def _reason(row: ImportRow) -> str:
-    return f"{row.field}: {row.message}" if row.field else (row.message or "")
+    """The reason as the page gives it: the field's label, then what is wrong."""
+    if not row.field:
+        return row.message or ""
+    return f"{FIELDS.get(row.field, row.field)}: {row.message}"
 
 
 def failed_rows_csv(record: Import) -> Iterator[str]:

@@ -90,7 +90,7 @@ def _write(ctx: RunContext, plan: RowPlan, row: ImportRow) -> None:
             row.changes["archived"] = {"before": True, "after": False}
     row.contact_id = contact.id
     if plan.profile:
-        before = _profile_before(contact.id, plan.profile)
+        before = {} if plan.outcome == "create" else _profile_before(contact.id, plan.profile)
         profiles.update_profile(ctx.actor, contact.id, plan.profile, WRITE)
         for name, value in plan.profile.items():
             row.changes[f"profile.{name}"] = {"before": before.get(name), "after": value}
