@@ -119,7 +119,9 @@ def test_the_failed_rows_download_has_the_files_columns_and_the_reason(client, m
     download = client.get(f"{location}/failed-rows.csv")
 
     assert download.mimetype == "text/csv"
-    assert download.headers["Content-Disposition"] == "attachment; filename=contacts-failed-rows.csv"
+    assert (
+        download.headers["Content-Disposition"] == "attachment; filename=contacts-failed-rows.csv"
+    )
     text = download.get_data(as_text=True)
     assert text.startswith("\ufeff")
     header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert, update
+
+from webapp.extensions import db
+from webapp.models import AuditEvent
 from webapp.models.base import utcnow
-from webapp.services.audit import record_event
+from webapp.services.audit import json_safe, record_event
 
 if TYPE_CHECKING:
     from webapp.access import Actor
@@ -30,3 +34,41 @@ def restore(actor: Actor, record: Any, object_type: str) -> bool:
     record.archived_at = None
     record_event(actor, "restore", object_type, record.id, changes)
     return True
+
+
+CHUNK = 500
+
+
+def archive_many(actor: Actor, model: type, ids: list[int], object_type: str) -> list[int]:
+    """Archive the records of ``model`` with ``ids`` (those not archived yet), each audited as
+    ``archive`` does, in a few statements however many there are; the ids it archived."""
+    when, archived = utcnow(), []
+    for start in range(0, len(ids), CHUNK):
+        stmt = (
+            update(model)
+            .where(model.id.in_(ids[start : start + CHUNK]), model.archived_at.is_(None))
+            .values(archived_at=when)
+            .returning(model.id)
+            .execution_options(synchronize_session=False)
+        )
+        archived.extend(db.session.scalars(stmt))
+    if archived:
+        changes = json_safe({"archived_at": {"before": None, "after": when}})
+        db.session.execute(
+            insert(AuditEvent),
+            [_event_row(actor, object_type, record_id, changes, when) for record_id in archived],
+        )
+    return archived
+
+
+def _event_row(actor: Actor, object_type: str, record_id: int, changes: dict, when) -> dict:
+    return {
+        "user_id": actor.user.id,
+        "api_key_id": actor.api_key.id if actor.api_key else None,
+        "import_id": actor.import_id,
+        "object_type": object_type,
+        "object_id": record_id,
+        "action": "archive",
+        "changes": changes,
+        "created_at": when,
+    }

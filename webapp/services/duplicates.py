@@ -18,7 +18,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -190,8 +190,10 @@ def name_key(*parts: str | None) -> str:
 
 
 def _name_block() -> ColumnElement[str]:
-    """The block a person's name is compared in: the first two letters of the last name."""
-    return func.lower(func.substr(func.coalesce(Contact.last_name, ""), 1, 2))
+    """The block a person's name is compared in: the first two letters of the last name.
+    (Constants written inline: PostgreSQL must see the same expression in SELECT and GROUP BY.)"""
+    last_name = func.coalesce(Contact.last_name, literal_column("''"))
+    return func.lower(func.substr(last_name, literal_column("1"), literal_column("2")))
 
 
 def _names_at_companies(book: PairBook) -> None:
@@ -199,24 +201,27 @@ def _names_at_companies(book: PairBook) -> None:
     company and the first two letters of their last name with someone are read (found by a
     GROUP BY), as plain rows: most people share that with nobody, and are never loaded."""
     people = ContactCompanyLink.__table__.join(Contact.__table__)
-    block = tuple_(ContactCompanyLink.company_id, _name_block())
     crowded = (
-        select(ContactCompanyLink.company_id, _name_block())
+        select(ContactCompanyLink.company_id.label("company_id"), _name_block().label("prefix"))
         .select_from(people)
         .where(_live_contact())
         .group_by(ContactCompanyLink.company_id, _name_block())
         .having(func.count() > 1)
+        .subquery()
+    )
+    in_crowd = and_(
+        crowded.c.company_id == ContactCompanyLink.company_id, crowded.c.prefix == _name_block()
     )
     stmt = (
         select(
-            ContactCompanyLink.company_id,
-            _name_block(),
+            crowded.c.company_id,
+            crowded.c.prefix,
             Contact.id,
             Contact.first_name,
             Contact.last_name,
         )
-        .select_from(people)
-        .where(_live_contact(), block.in_(crowded))
+        .select_from(people.join(crowded, in_crowd))
+        .where(_live_contact())
     )
     blocks: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
     for company_id, prefix, contact_id, first, last in db.session.connection().execute(stmt):
@@ -265,7 +270,8 @@ def _compare_block(book: PairBook, company: str, people: list[tuple[int, str]]) 
 
 def _bare_domain() -> ColumnElement[str]:
     lowered = func.lower(CompanyDomain.domain)
-    return case((lowered.like("www.%"), func.substr(lowered, 5)), else_=lowered)
+    www = lowered.like(literal_column("'www.%'"))
+    return case((www, func.substr(lowered, literal_column("5"))), else_=lowered)
 
 
 def company_name_key(name: str) -> str:

@@ -19,8 +19,9 @@ from webapp.models import AuditEvent, Company, ImportRow, LifeEvent, Relationshi
 from webapp.services import profiles
 
 BOOK = [
-    google_row("Ada", "Lovelace", company="Engines Ltd", title="Analyst", email="ada@engines.example",
-               birthday="--12-10", notes="Likes poetry", labels="* myContacts ::: Friends"),
+    google_row("Ada", "Lovelace", company="Engines Ltd", title="Analyst",
+               email="ada@engines.example", birthday="--12-10", notes="Likes poetry",
+               labels="* myContacts ::: Friends"),
     google_row("Charles", "Babbage", company="Engines Ltd", email="charles@engines.example",
                phone="+44 20 7946 0958"),
     google_row("Bad", "Email", email="not-an-email"),

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from tests import factories
 from tests.import_files import google_csv, google_row
 from tests.unit.imports.runs import actor_of, contact_named, imported
-from webapp.extensions import db
 from webapp.models import Company, LifeEvent
 from webapp.services import contacts, profiles
 from webapp.services.contacts import ContactInput

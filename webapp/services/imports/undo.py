@@ -132,34 +132,34 @@ def _profile_value(profile: RelationshipProfile, name: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
 
 
+def _names(ids: set[int]) -> dict[int, str]:
+    stmt = select(Contact.id, Contact.first_name, Contact.last_name).where(Contact.id.in_(ids))
+    return {i: f"{first} {last}".strip() for i, first, last in db.session.execute(stmt)}
+
+
 def _undo_rows(actor: Actor, record: Import, rows: list[ImportRow]) -> list[dict]:
+    """Created contacts archived together; changed ones put back one by one."""
     edited = _touched_contacts(record, rows)
-    kept: list[dict] = []
+    names = _names(edited) if edited else {}
+    kept = [_kept("contact", i, names[i], ["edited since"]) for i in sorted(edited) if i in names]
+    created = [r.contact_id for r in rows if r.outcome == "create" and r.contact_id]
+    archiving.archive_many(actor, Contact, [i for i in created if i not in edited], "contact")
     for row in rows:
-        contact = db.session.get(Contact, row.contact_id) if row.contact_id else None
-        if contact is None:
+        if row.outcome != "update" or not row.contact_id or row.contact_id in edited:
             continue
-        if contact.id in edited:
-            kept.append(_kept("contact", contact.id, contact.full_name, ["edited since"]))
-        elif row.outcome == "create":
-            archiving.archive(actor, contact, "contact")
-        else:
-            fields = _restore_contact(actor, contact, row.changes)
-            if fields:
-                kept.append(_kept("contact", contact.id, contact.full_name, fields))
+        contact = db.session.get(Contact, row.contact_id)
+        fields = _restore_contact(actor, contact, row.changes) if contact else []
+        if fields:
+            kept.append(_kept("contact", contact.id, contact.full_name, fields))
     return kept
 
 
 def _undo_companies(actor: Actor, record: Import, rows: list[ImportRow]) -> list[dict]:
     ids = {row.created_company_id for row in rows if row.created_company_id}
     edited = _edited_since(record, "company", ids)
-    kept = []
-    for company in db.session.scalars(select(Company).where(Company.id.in_(ids))) if ids else []:
-        if company.id in edited:
-            kept.append(_kept("company", company.id, company.name, ["edited since"]))
-        else:
-            archiving.archive(actor, company, "company")
-    return kept
+    archiving.archive_many(actor, Company, sorted(ids - edited), "company")
+    stmt = select(Company.id, Company.name).where(Company.id.in_(edited))
+    return [_kept("company", i, name, ["edited since"]) for i, name in db.session.execute(stmt)]
 
 
 def undo_import(actor: Actor, import_id: int) -> Import:
