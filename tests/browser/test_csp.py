@@ -36,6 +36,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 # Pages that need nothing in their URL, walked from the app's own URL map.
 SKIPPED = ("/api/", "/static/", "/healthz", "/sign-in")
+DOWNLOADS = (".csv", ".vcf", ".ics")  # files to save, not pages to render
 
 
 @dataclass
@@ -77,7 +78,10 @@ def _argument_free_pages(live_server: LiveServer) -> list[str]:
     return sorted(
         rule.rule
         for rule in rules
-        if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith(SKIPPED)
+        if "GET" in rule.methods
+        and not rule.arguments
+        and not rule.rule.startswith(SKIPPED)
+        and not rule.rule.endswith(DOWNLOADS)
     )
 
 

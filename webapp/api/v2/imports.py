@@ -109,9 +109,10 @@ def create_import():
 
 @v2.get("/imports/<int:import_id>")
 @documented("An import: its status, progress and summary", ImportAnswer, errors=IMPORT_ERRORS)
-@permission_required(access.CRM_WRITE)
+@permission_required(access.CRM_READ)
 def read_import(import_id: int):
-    return jsonify({"data": import_json(uploads.get_import(signed_in_actor(), import_id))})
+    record = uploads.get_import(signed_in_actor(), import_id, access.CRM_READ)
+    return jsonify({"data": import_json(record)})
 
 
 @v2.post("/imports/<int:import_id>/run")

@@ -58,7 +58,7 @@ def _error(record: SourceRecord, field_name: str | None, message: str) -> RowPla
     return RowPlan(record.number, "error", record.values, field=field_name, message=message)
 
 
-def _read(record: SourceRecord, plan: FilePlan) -> RowPlan:
+def read_row(record: SourceRecord, plan: FilePlan) -> RowPlan:
     """The row cleaned, or an error, or a duplicate of an earlier row of the file."""
     if record.problem:
         return _error(record, None, record.problem)
@@ -138,7 +138,8 @@ def _merged_input(contact: Contact, row: CleanRow, overwrite: bool) -> ContactIn
     )
 
 
-def _with_company(given: ContactInput, company: CompanyChoice | None) -> ContactInput:
+def with_company(given: ContactInput, company: CompanyChoice | None) -> ContactInput:
+    """``given`` linked to the row's existing company too (primary when it has no other)."""
     if company is None or company.company_id is None:
         return given
     if any(link.company_id == company.company_id for link in given.company_links):
@@ -156,14 +157,17 @@ def _diff(before: ContactInput, after: ContactInput) -> dict[str, dict]:
         if getattr(before, name) != getattr(after, name)
     }
     if before.company_links != after.company_links:
-        changes["company_links"] = {"before": None, "after": None}
+        changes["company_ids"] = {
+            "before": [link.company_id for link in before.company_links],
+            "after": [link.company_id for link in after.company_links],
+        }
     return changes
 
 
 def _update(row_plan: RowPlan, contact: Contact, profile, plan: FilePlan) -> None:
     row = row_plan.row
     before = ContactInput.of(contact)
-    after = _with_company(_merged_input(contact, row, plan.overwrite), row_plan.company)
+    after = with_company(_merged_input(contact, row, plan.overwrite), row_plan.company)
     row_plan.contact_id = contact.id
     row_plan.contact = after
     row_plan.profile = _profile_values(row, profile, overwrite=plan.overwrite)
@@ -196,7 +200,7 @@ def _load_contacts(ids: set[int]) -> tuple[dict[int, Contact], dict[int, Relatio
 
 def plan_batch(records: list[SourceRecord], plan: FilePlan) -> list[RowPlan]:
     """Plan a batch of rows in file order, a fixed number of queries for the whole batch."""
-    planned = [_read(record, plan) for record in records]
+    planned = [read_row(record, plan) for record in records]
     readable = [p for p in planned if p.outcome == "create"]
     matcher = Matcher.load([p.row for p in readable])
     matches: dict[int, int] = {}

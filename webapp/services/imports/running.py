@@ -24,7 +24,7 @@ from webapp.models import ROW_OUTCOMES, Import, ImportRow
 from webapp.models.base import utcnow
 from webapp.services.audit import record_event
 from webapp.services.errors import ImportStateConflict
-from webapp.services.imports.planning import FilePlan, _read, plan_batch
+from webapp.services.imports.planning import FilePlan, plan_batch, read_row
 from webapp.services.imports.uploads import BATCH_SIZE, get_import, read_upload
 from webapp.services.imports.writing import RunContext, write_row
 
@@ -138,7 +138,7 @@ def work_on(record: Import, budget: float = SLICE_SECONDS) -> None:
         batch = source.records[start : start + BATCH_SIZE]
         if all(r.number in done for r in batch):
             for source_record in batch:
-                _read(source_record, plan)  # the file's earlier rows still count for duplicates
+                read_row(source_record, plan)  # the file's earlier rows still count for duplicates
             continue
         _write_batch(ctx, batch, plan)
         more = start + BATCH_SIZE < len(source.records)

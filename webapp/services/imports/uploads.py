@@ -153,15 +153,16 @@ def _described(record: Import) -> dict:
     }
 
 
-def visible_imports(actor: Actor):
+def visible_imports(actor: Actor, permission: str = access.CRM_WRITE):
     """A select of the imports the actor may see: their own, and those of people whose work
-    they see (a manager their squad's, heads and executives everyone's)."""
-    access.require(actor, access.CRM_WRITE)
+    they see (a manager their squad's, heads and executives everyone's). Reading one over the
+    API needs ``crm:read``; everything else about imports ``crm:write``."""
+    access.require(actor, permission)
     return access.scope_actions(actor, select(Import), Import.created_by_id)
 
 
-def get_import(actor: Actor, import_id: int) -> Import:
-    found = db.session.scalar(visible_imports(actor).where(Import.id == import_id))
+def get_import(actor: Actor, import_id: int, permission: str = access.CRM_WRITE) -> Import:
+    found = db.session.scalar(visible_imports(actor, permission).where(Import.id == import_id))
     if found is None:
         raise NotFound(f"No import with id {import_id}.")
     return found

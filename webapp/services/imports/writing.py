@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.models import Contact, ImportRow
 from webapp.services import archiving, companies, contacts, profiles
 from webapp.services.errors import DomainError
-from webapp.services.imports.planning import CompanyChoice, RowPlan, _with_company
+from webapp.services.imports.planning import CompanyChoice, RowPlan, with_company
 
 if TYPE_CHECKING:
     from webapp.access import Actor
@@ -77,7 +77,7 @@ def _day_text(day: tuple[int, int, int | None]) -> str:
 def _write(ctx: RunContext, plan: RowPlan, row: ImportRow) -> None:
     choice, created_company = _company(ctx, plan.company)
     row.created_company_id = created_company
-    given = _with_company(plan.contact, choice)
+    given = with_company(plan.contact, choice)
     if plan.outcome == "create":
         contact = contacts.create_contact(ctx.actor, given, WRITE)
     else:
