@@ -41,7 +41,7 @@ def test_the_duplicates_page_shows_each_pair_side_by_side_with_its_reasons(clien
 
     page = client.get("/duplicates").text
 
-    row = re.search(rf'<tr id="pair-{john.id}-{jon.id}">.*?</tr>', page, re.S).group(0)
+    row = re.search(rf'<li id="pair-{john.id}-{jon.id}".*?</li>\s*</ol>', page, re.S).group(0)
     assert "John Smith" in row and "Jon Smith" in row
     assert "john@acme.example" in row and "jon@home.example" in row
     assert "Close names at Acme Ltd" in row
@@ -64,7 +64,7 @@ def test_not_a_duplicate_over_htmx_removes_the_row_and_says_so(client, pair):
     )
 
     assert response.status_code == 200
-    assert "<tr" not in response.text  # the row is swapped for nothing
+    assert "<li" not in response.text  # the pair is swapped for nothing
     assert 'id="duplicates-status"' in response.text and "hx-swap-oob" in response.text
     assert f'id="pair-{john.id}-{jon.id}"' not in client.get("/duplicates").text
 
@@ -109,7 +109,7 @@ def test_the_duplicate_companies_page_lists_companies_with_the_same_name(client,
 
     page = client.get("/duplicates/companies").text
 
-    assert f'<tr id="pair-{acme.id}-{again.id}">' in page
+    assert f'<li id="pair-{acme.id}-{again.id}"' in page
     assert "Same name" in page
 
 
@@ -202,3 +202,39 @@ def test_creating_a_contact_whose_email_exists_links_to_that_contact(client, me,
     assert response.status_code == 422
     assert f'href="/contacts/{john.id}"' in response.text
     assert "Open John Smith" in response.text
+
+
+def test_restoring_a_merged_contact_leads_to_the_kept_one_and_leaves_it_merged(client, me, pair):
+    john, jon = pair
+    merge_contacts(access.actor_for_user(me), john.id, [jon.id])
+    _db.session.commit()
+
+    response = client.post(f"/contacts/{jon.id}/restore")
+
+    assert response.status_code == 302 and response.location.endswith(f"/contacts/{john.id}")
+    merged = rows(Contact, id=jon.id)[0]
+    assert merged.archived_at is not None and merged.merged_into_id == john.id
+
+
+def test_the_company_merge_page_offers_the_names_to_choose_from(client, me, acme):
+    again = firm("ACME Limited", "acme.co.uk", owner=me)
+    acme.owner = me
+    _db.session.commit()
+
+    page = client.get(f"/companies/{acme.id}/merge?other={again.id}").text
+
+    assert 'name="field-name"' in page and "ACME Limited" in page
+    assert "acme.example" in page and "acme.co.uk" in page
+    assert "Merge into Acme Ltd" in page
+
+
+def test_the_merge_page_of_a_contact_merged_already_opens_where_it_went(client, me, pair, acme):
+    john, jon = pair
+    johnny = person(me, "Johnny", "Smith", company=acme)
+    merge_contacts(access.actor_for_user(me), john.id, [jon.id])
+    _db.session.commit()
+
+    response = client.get(f"/contacts/{johnny.id}/merge?other={jon.id}", follow_redirects=True)
+
+    assert response.request.path == f"/contacts/{john.id}"
+    assert f"was merged into contact {john.id}" in response.text

@@ -265,7 +265,7 @@ def merge_companies(
 ) -> CompanyMerge:
     """Fold ``merged_ids`` into ``kept_id``; ``values`` and ``sources`` as for contacts
     (``services.merging.merge_contacts``). All of it or none of it is written."""
-    kept, merged = load_for_merge(actor, Company, kept_id, merged_ids, permission)
+    kept, merged = load_for_merge(actor, Company, kept_id, merged_ids, permission, lock=True)
     context = MergeContext(actor, kept, merged)
     context.chosen = chosen_values(COMPANY_FIELDS, _sides([kept, *merged]), values, sources)
     with db.session.begin_nested():

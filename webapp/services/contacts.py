@@ -22,6 +22,7 @@ from webapp.models import (
 from webapp.services import archiving
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.errors import Conflict
+from webapp.services.merging_common import refuse_merged
 from webapp.services.uniqueness import ensure_free
 from webapp.services.validation import (
     FieldErrors,
@@ -289,7 +290,8 @@ def archive_contact(
 def restore_contact(
     actor: Actor, contact_id: int, permission: str = access.RELATIONSHIPS_UPDATE
 ) -> Contact:
-    """Bring an archived contact back into the lists."""
+    """Bring an archived contact back into the lists; one merged into another stays merged."""
     contact = access.get_or_404(actor, Contact, contact_id, permission)
+    refuse_merged(Contact, contact, "contact")
     archiving.restore(actor, contact, "contact")
     return contact

@@ -2,10 +2,10 @@
 strongest first; and the pairs someone marked "not a duplicate", which stay hidden.
 
 Candidates come from SQL: a value held by more than one live record (an email in another case,
-a phone number, a LinkedIn address, a web domain) is found with one GROUP BY per kind of value,
-so the work grows with the number of rows, never with the number of pairs. Names are compared
-only between the people of one company (close names with rapidfuzz, inside blocks of people
-whose last names start alike), and companies' names by a normalised form.
+a phone number, a LinkedIn address, a web domain) is found by one scan per kind of value that
+counts its holders, so the work grows with the number of rows, never with the number of pairs.
+Names are compared only between the people of one company (close names with rapidfuzz, inside
+blocks of people whose last names start alike), and companies' names by a normalised form.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import String, case, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import access
 from webapp.extensions import db
@@ -36,6 +35,7 @@ from webapp.models import (
 )
 from webapp.services.audit import record_event
 from webapp.services.errors import BadRequest, NotFound
+from webapp.services.validation import format_phone
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -157,7 +157,7 @@ def shared_values(
     return found
 
 
-def _live_contact() -> ColumnElement[bool]:
+def live_contact() -> ColumnElement[bool]:
     return Contact.archived_at.is_(None) & Contact.merged_into_id.is_(None)
 
 
@@ -178,7 +178,7 @@ def _hidden(kind: str) -> set[tuple[int, int]]:
 def contact_pairs() -> list[Pair]:
     """Every likely pair of live contacts not marked "not a duplicate", strongest first."""
     book = PairBook()
-    live = _live_contact()
+    live = live_contact()
     emails = ContactEmail.__table__.join(Contact.__table__)
     for email, ids in shared_values(
         ContactEmail.contact_id, func.lower(ContactEmail.email, type_=String), live, emails
@@ -188,7 +188,7 @@ def contact_pairs() -> list[Pair]:
     for number, ids in shared_values(
         ContactPhone.contact_id, ContactPhone.number, live, phones
     ).items():
-        book.add_group(ids, Reason("same_phone", f"Same phone number: {number}"))
+        book.add_group(ids, Reason("same_phone", f"Same phone number: {format_phone(number)}"))
     linkedin = func.lower(Contact.linkedin_url, type_=String)
     for url, ids in shared_values(Contact.id, linkedin, live, Contact.__table__).items():
         book.add_group(ids, Reason("same_linkedin", f"Same LinkedIn profile: {url}"))
@@ -227,7 +227,7 @@ def _names_at_companies(book: PairBook) -> None:
     partition = [ContactCompanyLink.company_id, _name_block()]
     blocks: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
     for company_id, prefix, contact_id, first, last in crowded_rows(
-        columns, partition, _live_contact(), people
+        columns, partition, live_contact(), people
     ):
         key = name_key(first, last)
         if key:
@@ -314,43 +314,6 @@ def company_pairs() -> list[Pair]:
 def pairs_of(kind: str) -> list[Pair]:
     """The likely pairs of ``kind`` ("contact" or "company")."""
     return contact_pairs() if kind == "contact" else company_pairs()
-
-
-# --- the records a page of pairs shows ---
-
-
-def records_for_display(kind: str, ids: set[int]) -> dict[int, Any]:
-    """The records of a page of pairs with what the Duplicates page shows of them, by id: a
-    fixed number of queries however many there are."""
-    if kind == "contact":
-        stmt = select(Contact).options(
-            joinedload(Contact.owner),
-            selectinload(Contact.emails),
-            selectinload(Contact.phones),
-            selectinload(Contact.company_links).joinedload(ContactCompanyLink.company),
-        )
-        model: Any = Contact
-    else:
-        stmt = select(Company).options(
-            joinedload(Company.owner),
-            selectinload(Company.domains),
-            joinedload(Company.client_profile),
-        )
-        model = Company
-    return {record.id: record for record in db.session.scalars(stmt.where(model.id.in_(ids)))}
-
-
-def people_counts(companies: dict[int, Company]) -> dict[int, int]:
-    """How many live people work at each of these companies: one query."""
-    if not companies:
-        return {}
-    stmt = (
-        select(ContactCompanyLink.company_id, func.count(ContactCompanyLink.id))
-        .join(Contact, Contact.id == ContactCompanyLink.contact_id)
-        .where(ContactCompanyLink.company_id.in_(list(companies)), _live_contact())
-        .group_by(ContactCompanyLink.company_id)
-    )
-    return dict(db.session.execute(stmt).all())
 
 
 # --- "not a duplicate" ---

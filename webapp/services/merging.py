@@ -12,6 +12,7 @@ there, and a test holds it to the schema). The merged records are archived with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,14 @@ def _birthday(side: ContactSide) -> str | None:
     return format_calendar_day(profile.birthday_month, profile.birthday_day, profile.birthday_year)
 
 
+def _birthday_shown(side: ContactSide) -> str:
+    """ "14 March 1980", or "14 March" when the year is unknown."""
+    profile = side.profile
+    day = date(2000, profile.birthday_month, profile.birthday_day)  # 2000: 29 February exists
+    year = f" {profile.birthday_year}" if profile.birthday_year else ""
+    return f"{day.day} {day:%B}{year}"
+
+
 def _birthday_given(value: Any) -> str | None:
     text = text_given(value)
     return format_calendar_day(*parse_calendar_day(text)) if text else None
@@ -114,7 +123,14 @@ CONTACT_FIELDS = (
     ),
     FieldChoice("last_name", "Last name", lambda s: s.contact.last_name or None, text_given),
     FieldChoice("title", "Job title", lambda s: s.contact.title, text_given),
-    FieldChoice("stage", "Stage", lambda s: s.contact.stage, text_given, may_empty=False),
+    FieldChoice(
+        "stage",
+        "Stage",
+        lambda s: s.contact.stage,
+        text_given,
+        show=lambda s: s.contact.stage.capitalize(),
+        may_empty=False,
+    ),
     FieldChoice("owner", "Owner", _owner, id_given, show=lambda s: s.contact.owner.name),
     FieldChoice("linkedin_url", "LinkedIn", lambda s: s.contact.linkedin_url, text_given),
 )
@@ -123,7 +139,9 @@ PROFILE_FIELDS = (
     _profile_text("communication_preference", "Prefers to be contacted by"),
     _profile_text("communication_notes", "Communication notes"),
     _profile_text("personal_notes", "Personal notes"),
-    FieldChoice("birthday", "Birthday", _birthday, _birthday_given, may_empty=False),
+    FieldChoice(
+        "birthday", "Birthday", _birthday, _birthday_given, show=_birthday_shown, may_empty=False
+    ),
     _profile_text("home_address", "Home address"),
     _profile_text("dietary_requirements", "Dietary requirements"),
     _profile_text("assistant_name", "Assistant"),
@@ -274,7 +292,7 @@ def merge_contacts(
     """Fold ``merged_ids`` into ``kept_id``. ``values`` names the value each field keeps (one of
     the records'), or ``sources`` the record each takes it from; the rest keep the kept
     record's value, or another's where it is empty. All of it or none of it is written."""
-    kept, merged = load_for_merge(actor, Contact, kept_id, merged_ids, permission)
+    kept, merged = load_for_merge(actor, Contact, kept_id, merged_ids, permission, lock=True)
     context = MergeContext(actor, kept, merged)
     context.chosen = chosen_values(CHOICES, _sides([kept, *merged]), values, sources)
     with db.session.begin_nested():

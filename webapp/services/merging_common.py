@@ -239,13 +239,34 @@ def refuse_merged(model: type, record: Any, label: str) -> None:
 
 
 def load_for_merge(
-    actor: Actor, model: type, kept_id: int, merged_ids: Iterable[int], permission: str
+    actor: Actor,
+    model: type,
+    kept_id: int,
+    merged_ids: Iterable[int],
+    permission: str,
+    *,
+    lock: bool = False,
 ) -> tuple[Any, list[Any]]:
     """The record to keep and the records to fold into it, checked: all exist, none merged
-    already, the kept one live, at most ``MAX_MERGED``, and the actor may merge them all."""
+    already, the kept one live, at most ``MAX_MERGED``, and the actor may merge them all.
+    With ``lock``, their rows stay locked until the transaction ends (PostgreSQL)."""
     access.require(actor, permission)
     label = LABELS[model.__tablename__]
     others = list(dict.fromkeys(merged_ids))
+    _refuse_impossible(label, kept_id, others)
+    found = _found(model, label, [kept_id, *others], lock)
+    kept = found[kept_id]
+    if kept.archived_at is not None:
+        raise MergeRefused(
+            f"The {label} to keep is archived: restore it first.",
+            details={"record_id": str(kept_id)},
+            code="record_archived",
+        )
+    access.require_merge(actor, [record.owner_id for record in found.values()], permission)
+    return kept, [found[i] for i in others]
+
+
+def _refuse_impossible(label: str, kept_id: int, others: list[int]) -> None:
     if kept_id in others:
         raise MergeRefused(
             f"A {label} cannot be merged into itself.",
@@ -258,23 +279,22 @@ def load_for_merge(
             details={"max": MAX_MERGED, "given": len(others)},
             code="too_many_records",
         )
-    wanted = [kept_id, *others]
-    found = {r.id: r for r in db.session.scalars(select(model).where(model.id.in_(wanted)))}
+
+
+def _found(model: type, label: str, wanted: list[int], lock: bool) -> dict[int, Any]:
+    """The records by id; a missing one is ``NotFound``, a merged one ``RecordMerged``."""
+    stmt = select(model).where(model.id.in_(wanted)).order_by(model.id)
+    if lock:
+        # Two merges of the same record at once: the second waits, then finds it merged (410).
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    found = {record.id: record for record in db.session.scalars(stmt)}
     for record_id in wanted:
         if record_id not in found:
             raise NotFound(
                 f"No {label} with id {record_id}.", details={"record_id": str(record_id)}
             )
         refuse_merged(model, found[record_id], label)
-    kept = found[kept_id]
-    if kept.archived_at is not None:
-        raise MergeRefused(
-            f"The {label} to keep is archived: restore it first.",
-            details={"record_id": str(kept_id)},
-            code="record_archived",
-        )
-    access.require_merge(actor, [found[i].owner_id for i in wanted], permission)
-    return kept, [found[i] for i in others]
+    return found
 
 
 # --- after the merge ---

@@ -34,17 +34,28 @@ def contact_relationships(context: MergeContext) -> None:
     """Each link of a merged person becomes the kept person's; duplicates fold, and a link
     between two people now one is dropped."""
     involved = [context.kept.id, *context.merged_ids]
-    stmt = (
-        select(ContactRelationship)
-        .where(
-            or_(
-                ContactRelationship.contact_is_id.in_(involved),
-                ContactRelationship.of_contact_id.in_(involved),
-            )
-        )
-        .order_by(ContactRelationship.id)
+    either_end = or_(
+        ContactRelationship.contact_is_id.in_(involved),
+        ContactRelationship.of_contact_id.in_(involved),
     )
-    edges = list(db.session.scalars(stmt))
+    stmt = select(ContactRelationship).where(either_end).order_by(ContactRelationship.id)
+    dropped, moved = _relinked(context, list(db.session.scalars(stmt)))
+    for edge in dropped:
+        changes = _ends_changed(edge, None, None)
+        record_event(context.actor, "delete", "contact_relationship", edge.id, changes)
+        db.session.delete(edge)
+    db.session.flush()  # the folded links go first: the moved ones may take their places
+    for edge, (contact_is_id, of_contact_id) in moved:
+        changes = _ends_changed(edge, contact_is_id, of_contact_id)
+        edge.contact_is_id, edge.of_contact_id = contact_is_id, of_contact_id
+        record_event(context.actor, "update", "contact_relationship", edge.id, changes)
+    db.session.flush()
+    context.moved["links to people"] += len(moved)
+    context.moved["links folded"] += len(dropped)
+
+
+def _relinked(context: MergeContext, edges: list[ContactRelationship]) -> tuple[list, list]:
+    """(links to drop, [(link, its new ends)]): one link per type between two people."""
     merged = set(context.merged_ids)
     taken = {
         _pair_key(edge.contact_is_id, edge.of_contact_id, edge.relationship_type_id)
@@ -62,18 +73,7 @@ def contact_relationships(context: MergeContext) -> None:
         else:
             taken.add(key)
             moved.append((edge, ends))
-    for edge in dropped:
-        changes = _ends_changed(edge, None, None)
-        record_event(context.actor, "delete", "contact_relationship", edge.id, changes)
-        db.session.delete(edge)
-    db.session.flush()
-    for edge, (contact_is_id, of_contact_id) in moved:
-        changes = _ends_changed(edge, contact_is_id, of_contact_id)
-        edge.contact_is_id, edge.of_contact_id = contact_is_id, of_contact_id
-        record_event(context.actor, "update", "contact_relationship", edge.id, changes)
-    db.session.flush()
-    context.moved["links to people"] += len(moved)
-    context.moved["links folded"] += len(dropped)
+    return dropped, moved
 
 
 def _ends_changed(edge: ContactRelationship, contact_is_id, of_contact_id) -> dict:

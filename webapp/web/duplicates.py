@@ -19,8 +19,8 @@ from flask_sqlalchemy.pagination import Pagination
 
 from webapp import access
 from webapp.guards import permission_required, signed_in_actor
-from webapp.services import company_merging, duplicates, merging
-from webapp.services.errors import FieldValueInvalid, NotFound
+from webapp.services import company_merging, duplicates, duplicates_display, merging
+from webapp.services.errors import FieldValueInvalid, NotFound, RecordMerged
 from webapp.services.validation import positive_int
 from webapp.web.listing import page_number
 
@@ -51,7 +51,7 @@ def _pairs_page(kind: str) -> tuple[ListPagination, dict[int, Any]]:
         page=page_number(), per_page=per_page, error_out=False, found=duplicates.pairs_of(kind)
     )
     ids = {record_id for pair in page.items for record_id in pair.ids}
-    return page, duplicates.records_for_display(kind, ids)
+    return page, duplicates_display.records_for_display(kind, ids)
 
 
 def _list(kind: str) -> Response:
@@ -71,7 +71,7 @@ def _list(kind: str) -> Response:
             page=page,
             records=records,
             actable=actable,
-            people=duplicates.people_counts(records) if kind == "company" else {},
+            people=duplicates_display.people_counts(records) if kind == "company" else {},
         )
     )
     response.vary.add("HX-Request")
@@ -115,6 +115,16 @@ def _list_url(kind: str) -> str:
 
 
 # --- the merge pages ---
+
+
+@bp.errorhandler(RecordMerged)
+def merged_already(error: RecordMerged) -> Response:
+    """A record merged already (by someone else a moment ago, say): open where it went."""
+    flash(f"{error.message} Nothing else was changed.", "info")
+    target = int(error.details["merged_into"])
+    if request.endpoint in ("duplicates.merge_companies_page", "duplicates.merge_companies"):
+        return redirect(url_for("companies.show", company_id=target), 303)
+    return redirect(url_for("contacts.show", contact_id=target), 303)
 
 
 def _others(kept_id: int) -> list[int]:

@@ -17,7 +17,7 @@ from webapp.api.v2 import v2
 from webapp.api.v2.bodies import json_object
 from webapp.api.v2.openapi_v2 import RATE_LIMITED
 from webapp.guards import permission_required, signed_in_actor
-from webapp.services import company_merging, duplicates, merging
+from webapp.services import company_merging, duplicates, duplicates_display, merging
 from webapp.services.merging_common import MAX_MERGED, record_ids
 from webapp.services.records import registry
 from webapp.services.records.records import reloaded
@@ -92,7 +92,8 @@ def _pairs(record_type: str, endpoint: str):
     found = duplicates.pairs_of(KINDS[record_type])
     shown = found[(page - 1) * per_page : page * per_page]
     kind = registry.record_type(record_type)
-    records = duplicates.records_for_display(KINDS[record_type], {i for p in shown for i in p.ids})
+    ids = {record_id for pair in shown for record_id in pair.ids}
+    records = duplicates_display.records_for_display(KINDS[record_type], ids)
     data = [
         {
             "ids": [str(i) for i in pair.ids],
