@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import ApiKey, User
-from webapp.services.errors import NotFound, PermissionDenied
+from webapp.services.errors import NotFound, PermissionDenied, RecordMerged
 
 if TYPE_CHECKING:
     from sqlalchemy import Select
@@ -246,4 +246,10 @@ def get_or_404(actor: Actor, model: type[Model], object_id: int, permission: str
     record = db.session.get(model, object_id)
     if record is None:
         raise NotFound(f"No {_label(model)} with id {object_id}.")
+    if getattr(record, "merged_into_id", None) is not None:
+        # Merges are flattened, so this is where the record went in the end (docs/duplicates.md).
+        raise RecordMerged(
+            f"This {_label(model)} was merged into another.",
+            details={"record_id": str(record.id), "merged_into": str(record.merged_into_id)},
+        )
     return record
