@@ -303,3 +303,10 @@ document.addEventListener("submit", (event) => {
     window.setTimeout(() => { button.disabled = true; }, 0);
   }
 });
+
+// <div data-take-focus> swapped in out of band (the message after "Not a duplicate"): the
+// keyboard goes there, since the button that was pressed has just left the page.
+document.addEventListener("htmx:load", (event) => {
+  const added = event.target;
+  if (added && added.matches && added.matches("[data-take-focus]")) added.focus();
+});

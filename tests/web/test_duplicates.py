@@ -147,7 +147,7 @@ def test_merging_from_the_page_lands_on_the_kept_contact_with_what_was_merged(
     )
 
     assert response.request.path == f"/contacts/{john.id}"
-    assert "Merged Jon Smith into Jon Smith" in response.text
+    assert "Merged Jon Smith into John Smith" in response.text  # named as they were
     assert "1 message" in response.text
     kept = rows(Contact, id=john.id)[0]
     assert kept.first_name == "Jon"

@@ -173,12 +173,13 @@ def merge_contacts(contact_id: int):
     """Merge, then open the kept contact with a note of what came over."""
     actor, others = signed_in_actor(), _others(contact_id)
     plan = merging.contact_merge_plan(actor, contact_id, others, access.RELATIONSHIPS_UPDATE)
+    # Named as they were: the kept record may take the other's name ("Jon" into "John").
+    names, kept_name = ", ".join(r.full_name for r in plan.merged), plan.kept.full_name
     try:
         done = merging.merge_contacts(actor, contact_id, others, sources=_sources(plan))
     except FieldValueInvalid as error:
         return _merge_page("contact", plan, 422, error.message)
-    names = ", ".join(record.full_name for record in done.merged)
-    flash(_merged_note(names, done.kept.full_name, done.moved), "success")
+    flash(_merged_note(names, kept_name, done.moved), "success")
     return redirect(url_for("contacts.show", contact_id=done.kept.id), 303)
 
 
@@ -200,12 +201,12 @@ def merge_companies(company_id: int):
     plan = company_merging.company_merge_plan(
         actor, company_id, others, access.RELATIONSHIPS_UPDATE
     )
+    names, kept_name = ", ".join(r.name for r in plan.merged), plan.kept.name
     try:
         done = company_merging.merge_companies(actor, company_id, others, sources=_sources(plan))
     except FieldValueInvalid as error:
         return _merge_page("company", plan, 422, error.message)
-    names = ", ".join(record.name for record in done.merged)
-    flash(_merged_note(names, done.kept.name, done.moved), "success")
+    flash(_merged_note(names, kept_name, done.moved), "success")
     return redirect(url_for("companies.show", company_id=done.kept.id), 303)
 
 

@@ -244,3 +244,16 @@ def test_a_company_undone_with_its_import_is_not_matched_by_the_next_one(db, me)
     again = preview(actor_of(me), google_csv(rows))
 
     assert again.summary["companies"] == {"create": 1, "match": 0}
+
+
+def test_two_new_companies_sharing_an_email_domain_are_both_created(db, me):
+    rows = [
+        google_row("Ada", "Lovelace", company="Engines Ltd", email="ada@group.example"),
+        google_row("Bea", "Babbage", company="Looms Ltd", email="bea@group.example"),
+    ]
+
+    record = imported(actor_of(me), google_csv(rows))
+
+    assert record.summary["create"] == 2 and record.summary["error"] == 0
+    domains = {c.name: [d.domain for d in c.domains] for c in db.session.scalars(select(Company))}
+    assert domains == {"Engines Ltd": ["group.example"], "Looms Ltd": []}

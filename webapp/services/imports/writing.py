@@ -31,6 +31,8 @@ class RunContext:
     record: Import
     # Companies this run created, by lower-cased name: later rows join them.
     created_companies: dict[str, int] = field(default_factory=dict)
+    # Domains this run gave a new company: a domain is one company's, so the next goes without.
+    claimed_domains: set[str] = field(default_factory=set)
 
 
 def _company(
@@ -42,13 +44,14 @@ def _company(
     key = choice.new_name.casefold()
     if key in ctx.created_companies:
         return CompanyChoice(company_id=ctx.created_companies[key]), None
+    domain = choice.new_domain if choice.new_domain not in ctx.claimed_domains else None
     given = companies.CompanyInput(
-        name=choice.new_name,
-        owner_id=ctx.record.owner_id,
-        domains=[choice.new_domain] if choice.new_domain else [],
+        name=choice.new_name, owner_id=ctx.record.owner_id, domains=[domain] if domain else []
     )
     company = companies.create_company(ctx.actor, given, WRITE)
     ctx.created_companies[key] = company.id
+    if domain:
+        ctx.claimed_domains.add(domain)
     return CompanyChoice(company_id=company.id), company.id
 
 
