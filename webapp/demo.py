@@ -138,8 +138,9 @@ def _seed_companies(actor, fake: Faker, rng: random.Random, people: list[User]) 
     return created
 
 
-def _phone(rng: random.Random) -> str:
-    """A valid number, mostly from the ranges set aside for drama and tests."""
+def _phone(rng: random.Random, used: set[str]) -> str:
+    """A valid number no other demo contact has (a shared one would make the Duplicates page
+    suggest them as one person), mostly from the ranges set aside for drama and tests."""
     while True:
         candidate = rng.choice(
             (
@@ -149,14 +150,18 @@ def _phone(rng: random.Random) -> str:
             )
         )
         try:
-            return normalise_phone(candidate)
+            number = normalise_phone(candidate)
         except ValueError:
             continue
+        if number not in used:
+            used.add(number)
+            return number
 
 
 def _seed_contacts(actor, fake: Faker, rng: random.Random, people, company_list) -> list[Contact]:
     owners = [u for u in people if u.role in ("manager", "member")]
     used_emails: set[str] = set()
+    used_phones: set[str] = set()
     created = []
     for _ in range(CONTACT_COUNT):
         company = rng.choice(company_list)
@@ -174,7 +179,7 @@ def _seed_contacts(actor, fake: Faker, rng: random.Random, people, company_list)
             stage=rng.choice(CONTACT_STAGES),
             owner_id=rng.choice(owners).id,
             emails=[email],
-            phones=[_phone(rng)],
+            phones=[_phone(rng, used_phones)],
             company_links=links,
         )
         created.append(contacts.create_contact(actor, given))

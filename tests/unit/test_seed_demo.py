@@ -20,6 +20,7 @@ from webapp.models import (
     Task,
     User,
 )
+from webapp.services import duplicates
 from webapp.services.users import authenticate
 
 
@@ -61,6 +62,8 @@ def test_seed_demo_builds_the_firm_then_leaves_it_alone_until_forced(app, db):
     assert db.session.scalar(select(func.count()).where(Message.status == "failed")) == 1
     assert db.session.scalar(select(func.count()).where(Message.contact_id.is_(None))) == 1
     assert count(db, MessageTemplate.id) == 4
+    # No two demo people share an email, phone or name at a company: Duplicates starts empty.
+    assert duplicates.contact_pairs() == [] and duplicates.company_pairs() == []
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
