@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from webapp.services.calendar import format_calendar_day
 from webapp.services.imports.birthdays import parse_birthday
 from webapp.services.validation import (
     clean_tags,
@@ -50,10 +51,7 @@ class CleanRow:
     @property
     def birthday_text(self) -> str | None:
         """The birthday as the profile service reads it: ``YYYY-MM-DD`` or ``MM-DD``."""
-        if self.birthday is None:
-            return None
-        month, day, year = self.birthday
-        return f"{year:04d}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
+        return format_calendar_day(*self.birthday) if self.birthday else None
 
 
 def _texts(given: ContactRow, clean: CleanRow) -> None:

@@ -19,6 +19,9 @@ from webapp.services.imports.mapping import apply_mapping
 from webapp.services.imports.matching import Matcher, work_domain
 from webapp.services.imports.reading import SourceRecord
 
+# The contact's fields an import writes (undo puts them back).
+CONTACT_FIELDS = ("first_name", "last_name", "title", "emails", "phones", "linkedin_url", "tags")
+
 
 @dataclass(frozen=True)
 class CompanyChoice:
@@ -149,18 +152,18 @@ def with_company(given: ContactInput, company: CompanyChoice | None) -> ContactI
     return replace(given, company_links=links)
 
 
-def _diff(before: ContactInput, after: ContactInput) -> dict[str, dict]:
-    names = ("first_name", "last_name", "title", "emails", "phones", "linkedin_url", "tags")
+def contact_diff(before: ContactInput, after: ContactInput) -> dict[str, dict]:
+    """{field: {"before", "after"}} of what writing ``after`` over ``before`` changes; the
+    company links as their ids (an import only ever adds one)."""
     changes = {
         name: {"before": getattr(before, name), "after": getattr(after, name)}
-        for name in names
+        for name in CONTACT_FIELDS
         if getattr(before, name) != getattr(after, name)
     }
-    if before.company_links != after.company_links:
-        changes["company_ids"] = {
-            "before": [link.company_id for link in before.company_links],
-            "after": [link.company_id for link in after.company_links],
-        }
+    before_ids = [link.company_id for link in before.company_links]
+    after_ids = [link.company_id for link in after.company_links]
+    if before_ids != after_ids:
+        changes["company_ids"] = {"before": before_ids, "after": after_ids}
     return changes
 
 
@@ -171,7 +174,7 @@ def _update(row_plan: RowPlan, contact: Contact, profile, plan: FilePlan) -> Non
     row_plan.contact_id = contact.id
     row_plan.contact = after
     row_plan.profile = _profile_values(row, profile, overwrite=plan.overwrite)
-    row_plan.changes = _diff(before, after)
+    row_plan.changes = contact_diff(before, after)
     if contact.is_archived:  # someone the firm had put away is in the book again
         row_plan.changes["archived"] = {"before": True, "after": False}
     needs_company = row_plan.company is not None and row_plan.company.company_id is None

@@ -21,14 +21,15 @@ from webapp.services import archiving, contacts, profiles
 from webapp.services.audit import record_event
 from webapp.services.contacts import CompanyLinkInput, ContactInput
 from webapp.services.errors import ImportStateConflict
+from webapp.services.imports.planning import CONTACT_FIELDS
 from webapp.services.imports.uploads import get_import
+from webapp.services.imports.writing import profile_text
 
 if TYPE_CHECKING:
     from webapp.access import Actor
     from webapp.models import Import
 
 UNDO_WINDOW = timedelta(days=7)
-CONTACT_FIELDS = ("first_name", "last_name", "title", "emails", "phones", "linkedin_url", "tags")
 CHUNK = 500
 
 
@@ -114,22 +115,13 @@ def _restore_profile(actor: Actor, contact: Contact, changes: dict) -> list[str]
         change = changes.get(f"profile.{name}")
         if change is None or profile is None:
             continue
-        if _profile_value(profile, name) == change["after"]:
+        if profile_text(profile, name) == change["after"]:
             values[name] = change["before"]
         else:
             kept.append(name)
     if values:
         profiles.update_profile(actor, contact.id, values, access.CRM_WRITE)
     return kept
-
-
-def _profile_value(profile: RelationshipProfile, name: str) -> str | None:
-    if name == "personal_notes":
-        return profile.personal_notes
-    if profile.birthday_month is None:
-        return None
-    month, day, year = profile.birthday_month, profile.birthday_day, profile.birthday_year
-    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"{month:02d}-{day:02d}"
 
 
 def _names(ids: set[int]) -> dict[int, str]:

@@ -13,12 +13,13 @@ from webapp import access
 from webapp.extensions import db
 from webapp.models import Contact, ImportRow
 from webapp.services import archiving, companies, contacts, profiles
+from webapp.services.calendar import format_calendar_day
 from webapp.services.errors import DomainError
-from webapp.services.imports.planning import CompanyChoice, RowPlan, with_company
+from webapp.services.imports.planning import CompanyChoice, RowPlan, contact_diff, with_company
 
 if TYPE_CHECKING:
     from webapp.access import Actor
-    from webapp.models import Import
+    from webapp.models import Import, RelationshipProfile
 
 WRITE = access.CRM_WRITE
 
@@ -55,26 +56,18 @@ def _company(
     return CompanyChoice(company_id=company.id), company.id
 
 
+def profile_text(profile: RelationshipProfile | None, name: str) -> str | None:
+    """A profile field an import writes, as the profile service reads it back."""
+    if profile is None:
+        return None
+    if name == "personal_notes":
+        return profile.personal_notes
+    return format_calendar_day(profile.birthday_month, profile.birthday_day, profile.birthday_year)
+
+
 def _profile_before(contact_id: int, values: dict) -> dict:
     profile = profiles.find_profile(contact_id)
-    before: dict = {}
-    if "birthday" in values:
-        day = (
-            profile
-            and profile.birthday_month
-            and (profile.birthday_month, profile.birthday_day, profile.birthday_year)
-        )
-        before["birthday"] = _day_text(day) if day else None
-    if "personal_notes" in values:
-        before["personal_notes"] = profile.personal_notes if profile else None
-    return before
-
-
-def _day_text(day: tuple[int, int, int | None]) -> str:
-    month, day_of_month, year = day
-    return (
-        f"{year:04d}-{month:02d}-{day_of_month:02d}" if year else f"{month:02d}-{day_of_month:02d}"
-    )
+    return {name: profile_text(profile, name) for name in values}
 
 
 def _write(ctx: RunContext, plan: RowPlan, row: ImportRow) -> None:
@@ -85,8 +78,8 @@ def _write(ctx: RunContext, plan: RowPlan, row: ImportRow) -> None:
         contact = contacts.create_contact(ctx.actor, given, WRITE)
     else:
         contact = db.session.get(Contact, plan.contact_id)
-        if plan.changes or given.company_links != contacts.ContactInput.of(contact).company_links:
-            row.changes = _contact_changes(contact, given)
+        row.changes = contact_diff(contacts.ContactInput.of(contact), given)
+        if row.changes:
             contact = contacts.update_contact(ctx.actor, contact.id, given, WRITE)
         if contact.is_archived:
             archiving.restore(ctx.actor, contact, "contact")
@@ -97,19 +90,6 @@ def _write(ctx: RunContext, plan: RowPlan, row: ImportRow) -> None:
         profiles.update_profile(ctx.actor, contact.id, plan.profile, WRITE)
         for name, value in plan.profile.items():
             row.changes[f"profile.{name}"] = {"before": before.get(name), "after": value}
-
-
-def _contact_changes(contact: Contact, given: contacts.ContactInput) -> dict:
-    now = contacts.ContactInput.of(contact)
-    changes = {}
-    for name in ("first_name", "last_name", "title", "emails", "phones", "linkedin_url", "tags"):
-        if getattr(now, name) != getattr(given, name):
-            changes[name] = {"before": getattr(now, name), "after": getattr(given, name)}
-    before_ids = [link.company_id for link in now.company_links]
-    after_ids = [link.company_id for link in given.company_links]
-    if before_ids != after_ids:
-        changes["company_ids"] = {"before": before_ids, "after": after_ids}
-    return changes
 
 
 def _reason(error: DomainError) -> tuple[str | None, str]:
