@@ -31,6 +31,7 @@ from webapp.models import (
     LifeEvent,
     Message,
     RelationshipAction,
+    RelationshipProfile,
     Squad,
     Task,
     User,
@@ -163,8 +164,31 @@ def _contacts(scale: Scale, rng: random.Random) -> None:
     )  # fmt: skip
 
 
+def _birthdays(scale: Scale, rng: random.Random) -> None:
+    """Every third contact's birthday, kept as the services keep it: on the profile and as one
+    birthday life event with the same day (an event without its profile's birthday would be
+    data the app never writes, and would send an import's rows down its slowest path)."""
+    days = {}
+    for i in range(3, scale.contacts + 1, 3):
+        month = rng.randint(1, 12)
+        days[i] = (month, rng.randint(1, 28 if month == 2 else 30), rng.choice([None, 1980]))
+    _insert(
+        RelationshipProfile,
+        ({"contact_id": i, "birthday_month": m, "birthday_day": d, "birthday_year": y,
+          "interests": [], "twilio_opt_in": False, **STAMPS}
+         for i, (m, d, y) in days.items()),
+    )  # fmt: skip
+    _insert(
+        LifeEvent,
+        ({"contact_id": i, "event_type": "birthday", "title": "Birthday", "event_month": m,
+          "event_day": d, "event_year": y, "recurs_annually": True, "auto_action_enabled": True,
+          **STAMPS}
+         for i, (m, d, y) in days.items()),
+    )  # fmt: skip
+
+
 def _life_events(scale: Scale, rng: random.Random) -> None:
-    types = list(LIFE_EVENT_TYPES)
+    types = [name for name in LIFE_EVENT_TYPES if name != "birthday"]  # see _birthdays
     _insert(
         LifeEvent,
         (
@@ -238,7 +262,7 @@ def _reset_sequences() -> None:
     db.session.commit()
 
 
-STEPS = (_people, _companies, _contacts, _life_events, _actions, _messages)
+STEPS = (_people, _companies, _contacts, _birthdays, _life_events, _actions, _messages)
 
 
 def generate(scale: Scale, rng: random.Random) -> None:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert
+
 from webapp.extensions import db
 from webapp.models import AuditEvent
 
@@ -37,6 +39,25 @@ def apply_changes(record: Any, values: dict[str, Any]) -> dict[str, dict[str, An
     return changes
 
 
+def event_values(
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    changes: dict | None = None,
+) -> dict[str, Any]:
+    """The columns of one audit event, for ``record_event`` and for inserting many at once."""
+    return {
+        "user_id": actor.user.id if actor else None,
+        "api_key_id": actor.api_key.id if actor and actor.api_key else None,
+        "object_type": object_type,
+        "object_id": object_id,
+        "action": action,
+        "changes": json_safe(changes or {}),
+        "import_id": actor.import_id if actor else None,
+    }
+
+
 def record_event(
     actor: Actor | None,
     action: str,
@@ -45,14 +66,13 @@ def record_event(
     changes: dict | None = None,
 ) -> AuditEvent:
     """Add an audit event to the session (the caller's transaction commits it)."""
-    event = AuditEvent(
-        user_id=actor.user.id if actor else None,
-        api_key_id=actor.api_key.id if actor and actor.api_key else None,
-        object_type=object_type,
-        object_id=object_id,
-        action=action,
-        changes=json_safe(changes or {}),
-        import_id=actor.import_id if actor else None,
-    )
+    event = AuditEvent(**event_values(actor, action, object_type, object_id, changes))
     db.session.add(event)
     return event
+
+
+def record_events(events: list[dict[str, Any]]) -> None:
+    """Insert many audit events (each from ``event_values``) in one statement, for set-based
+    writes such as an import's batch or the scheduler's generated actions."""
+    if events:
+        db.session.execute(insert(AuditEvent.__table__), events)

@@ -26,7 +26,11 @@ def days_before(event: LifeEvent) -> int:
 
 def assignee_for(actor: Actor | None, event: LifeEvent) -> User | None:
     """The contact's owner; if they have left (or there is none), whoever is acting."""
-    owner = event.contact.owner
+    return assignee_of(event.contact.owner, actor)
+
+
+def assignee_of(owner: User | None, actor: Actor | None) -> User | None:
+    """The owner while they are active, else whoever is acting (the scheduler: nobody)."""
     if owner is not None and owner.active:
         return owner
     return actor.user if actor else None

@@ -37,7 +37,9 @@ def _check_user(errors: FieldErrors, field_name: str, user_id: int | None) -> No
         errors.add(field_name, "Choose an existing user.")
 
 
-def _validate(given: CompanyInput) -> tuple[dict, list[str]]:
+def clean_company(given: CompanyInput) -> tuple[dict, list[str]]:
+    """``given`` checked field by field (every problem at once): its columns and its domains,
+    normalised; whether the domains are free is the caller's next step."""
     errors = FieldErrors()
     scalars: dict = {"owner_id": given.owner_id}
     try:
@@ -120,7 +122,7 @@ def create_company(
     ``permission`` is the one the caller's channel needs (the records API's is ``crm:write``).
     """
     access.require(actor, permission)
-    scalars, domains = _validate(given)
+    scalars, domains = clean_company(given)
     _check_domains_free(domains, None)
     company = Company(**scalars)
     db.session.add(company)
@@ -139,7 +141,7 @@ def update_company(
 ) -> Company:
     """Replace a company's fields, domains and client profile with ``given``."""
     company = access.get_or_404(actor, Company, company_id, permission)
-    scalars, domains = _validate(given)
+    scalars, domains = clean_company(given)
     _check_domains_free(domains, company.id)
     changes = apply_changes(company, scalars)
     changes |= _write_domains(company, domains) | _write_client_profile(company, given)

@@ -80,7 +80,9 @@ class ContactInput:
 
 
 @dataclass
-class _CleanContact:
+class CleanContact:
+    """A contact's values as the service writes them."""
+
     scalars: dict
     emails: list[str]
     phones: list[str]
@@ -126,11 +128,19 @@ def _clean_list(raw: list[str], normalise, field_name: str, errors: FieldErrors)
     return cleaned
 
 
-def _clean_links(links: list[CompanyLinkInput], errors: FieldErrors) -> list[CompanyLinkInput]:
+def existing_companies(ids: set[int]) -> set[int]:
+    """Of ``ids``, the companies that exist."""
+    return set(db.session.scalars(select(Company.id).where(Company.id.in_(ids)))) if ids else set()
+
+
+def _clean_links(
+    links: list[CompanyLinkInput], errors: FieldErrors, known: set[int] | None
+) -> list[CompanyLinkInput]:
     ids = [link.company_id for link in links]
     if len(set(ids)) != len(ids):
         errors.add("company_links", "Link each company once.")
-    known = set(db.session.scalars(select(Company.id).where(Company.id.in_(ids)))) if ids else set()
+    if known is None:
+        known = existing_companies(set(ids))
     if set(ids) - known:
         errors.add("company_links", "Choose existing companies.")
     if sum(link.is_primary for link in links) > 1:
@@ -158,19 +168,32 @@ def _clean_tag_list(raw: list[str], errors: FieldErrors) -> list[str]:
         return []
 
 
-def _validate(given: ContactInput, contact_id: int | None) -> _CleanContact:
+def clean_contact(given: ContactInput, known_companies: set[int] | None = None) -> CleanContact:
+    """``given`` checked field by field (every problem at once) and normalised; uniqueness
+    against other contacts is the caller's next step. ``known_companies``, when the caller has
+    looked them up for many contacts at once, saves a query."""
     errors = FieldErrors()
-    clean = _CleanContact(
+    clean = CleanContact(
         scalars=_clean_scalars(given, errors),
         emails=_clean_list(given.emails, normalise_email, "emails", errors),
         phones=_clean_list(given.phones, normalise_phone, "phones", errors),
-        links=_clean_links(given.company_links, errors),
+        links=_clean_links(given.company_links, errors, known_companies),
         tags=_clean_tag_list(given.tags, errors),
     )
     errors.raise_if_any()
+    return clean
+
+
+def _validate(given: ContactInput, contact_id: int | None) -> CleanContact:
+    clean = clean_contact(given)
+    check_unique(clean, contact_id)
+    return clean
+
+
+def check_unique(clean: CleanContact, contact_id: int | None = None) -> None:
+    """Raise ``Conflict`` if another contact holds one of ``clean``'s emails or its LinkedIn."""
     _check_emails_free(clean.emails, contact_id)
     _check_linkedin_free(clean.scalars["linkedin_url"], contact_id)
-    return clean
 
 
 def _check_linkedin_free(url: str | None, contact_id: int | None) -> None:
@@ -206,24 +229,38 @@ def _replace(contact: Contact, collection: str, items: list, had_any: bool) -> N
     setattr(contact, collection, items)
 
 
-def _write_children(contact: Contact, clean: _CleanContact) -> dict:
-    """Replace emails, phones, links and tags; return the audit changes among them."""
-    before = {
+def children_of(clean: CleanContact) -> dict[str, list]:
+    """The emails, phones, company links and tags ``clean`` asks for, as the audit shows them."""
+    return {
+        "emails": clean.emails,
+        "phones": clean.phones,
+        "company_links": _links_summary(clean.links),
+        "tags": clean.tags,
+    }
+
+
+def creation_changes(clean: CleanContact) -> dict[str, dict]:
+    """The audit changes of creating the contact ``clean`` describes."""
+    scalars = {k: {"before": None, "after": v} for k, v in clean.scalars.items()}
+    children = {k: {"before": [], "after": v} for k, v in children_of(clean).items() if v}
+    return scalars | children
+
+
+def children_now(contact: Contact) -> dict[str, list]:
+    """The contact's emails, phones, company links and tags, as the audit shows them."""
+    return {
         "emails": [e.email for e in contact.emails],
         "phones": [p.number for p in contact.phones],
         "company_links": _links_summary(contact.company_links),
         "tags": contact.tag_names,
     }
-    links_after = [
-        {"company_id": link.company_id, "role": link.role, "is_primary": link.is_primary}
-        for link in clean.links
-    ]
-    after = {
-        "emails": clean.emails,
-        "phones": clean.phones,
-        "company_links": links_after,
-        "tags": clean.tags,
-    }
+
+
+def _write_children(contact: Contact, clean: CleanContact) -> dict:
+    """Replace emails, phones, links and tags; return the audit changes among them."""
+    before = children_now(contact)
+    after = children_of(clean)
+    links_after = after["company_links"]
     made = {
         "emails": lambda: [ContactEmail(email=e, position=i) for i, e in enumerate(clean.emails)],
         "phones": lambda: [ContactPhone(number=p, position=i) for i, p in enumerate(clean.phones)],
@@ -236,7 +273,7 @@ def _write_children(contact: Contact, clean: _CleanContact) -> dict:
     return {k: {"before": before[k], "after": after[k]} for k in changed}
 
 
-def _links_summary(links: list[ContactCompanyLink]) -> list[dict]:
+def _links_summary(links: list[ContactCompanyLink] | list[CompanyLinkInput]) -> list[dict]:
     return [
         {"company_id": link.company_id, "role": link.role, "is_primary": link.is_primary}
         for link in links
@@ -255,10 +292,9 @@ def create_contact(
     clean = _validate(given, None)
     contact = Contact(**clean.scalars)
     db.session.add(contact)
-    changes = _write_children(contact, clean)
+    _write_children(contact, clean)
     db.session.flush()
-    scalar_changes = {k: {"before": None, "after": v} for k, v in clean.scalars.items()}
-    record_event(actor, "create", "contact", contact.id, scalar_changes | changes)
+    record_event(actor, "create", "contact", contact.id, creation_changes(clean))
     return contact
 
 

@@ -9,16 +9,19 @@ one skips it. Only the rows really inserted get their task and their audit event
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert as generic_insert
 
 from webapp.extensions import db
-from webapp.models import AuditEvent, RelationshipAction, Task
+from webapp.models import RelationshipAction, Task
 from webapp.models.base import utcnow
 from webapp.services.actions import MIRRORED
-from webapp.services.audit import json_safe
+from webapp.services.audit import event_values, record_events
 from webapp.services.bulk import insert_ignoring_duplicates
+
+if TYPE_CHECKING:
+    from webapp.access import Actor
 
 AUDITED = ("title", "action_type", "assigned_to_id", "due_on", "source", "occurrence_on")
 KEYS = {
@@ -27,11 +30,14 @@ KEYS = {
 }
 
 
-def open_generated(source: str, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def open_generated(
+    source: str, rows: Sequence[dict[str, Any]], actor: Actor | None = None
+) -> list[dict[str, Any]]:
     """Insert generated actions (one dict of columns each) with their tasks; return those added.
 
     ``rows`` carry contact_id, company_id, title, action_type, assigned_to_id, due_on and
-    their key (see ``KEYS``). A row whose key already exists is skipped silently.
+    their key (see ``KEYS``). A row whose key already exists is skipped silently. The audit
+    events name ``actor`` (an import's), or nobody when the scheduler generates them.
     """
     if not rows:
         return []
@@ -47,11 +53,11 @@ def open_generated(source: str, rows: Sequence[dict[str, Any]]) -> list[dict[str
     inserted = db.session.execute(stmt, values).all()
     by_key = {tuple(row[k] for k in key): row for row in values}
     added = [{**by_key[tuple(found[1:])], "id": found[0]} for found in inserted]
-    _add_tasks(added, now)
+    _add_tasks(added, actor)
     return added
 
 
-def _add_tasks(added: list[dict[str, Any]], now) -> None:
+def _add_tasks(added: list[dict[str, Any]], actor: Actor | None) -> None:
     if not added:
         return
     tasks = [
@@ -59,8 +65,8 @@ def _add_tasks(added: list[dict[str, Any]], now) -> None:
             **{name: action.get(name) for name in MIRRORED},
             "status": "pending",
             "relationship_action_id": action["id"],
-            "created_at": now,
-            "updated_at": now,
+            "created_at": action["created_at"],
+            "updated_at": action["created_at"],
         }
         for action in added
     ]
@@ -71,20 +77,7 @@ def _add_tasks(added: list[dict[str, Any]], now) -> None:
     events = []
     for action in added:
         changes = {name: {"before": None, "after": action.get(name)} for name in AUDITED}
-        events.append(_audit_row("relationship_action", action["id"], changes, now))
+        events.append(event_values(actor, "create", "relationship_action", action["id"], changes))
         link = {"relationship_action_id": {"before": None, "after": action["id"]}}
-        events.append(_audit_row("task", task_ids[action["id"]], link, now))
-    db.session.execute(generic_insert(AuditEvent.__table__), events)
-
-
-def _audit_row(object_type: str, object_id: int, changes: dict, now) -> dict[str, Any]:
-    """An audit event by the scheduler (no user, no key)."""
-    return {
-        "user_id": None,
-        "api_key_id": None,
-        "object_type": object_type,
-        "object_id": object_id,
-        "action": "create",
-        "changes": json_safe(changes),
-        "created_at": now,
-    }
+        events.append(event_values(actor, "create", "task", task_ids[action["id"]], link))
+    record_events(events)

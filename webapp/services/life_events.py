@@ -120,6 +120,22 @@ def _profile_follows(actor: Actor, event: LifeEvent) -> None:
         profiles.follow_birthday_event(actor, event)
 
 
+BIRTHDAY_DAY = ("event_month", "event_day", "event_year")
+
+
+def birthday_columns(month: int, day: int, year: int | None) -> dict[str, Any]:
+    """A new birthday life event's columns (the one a profile's birthday makes)."""
+    return {
+        "event_type": BIRTHDAY,
+        "title": "Birthday",
+        "recurs_annually": True,
+        "event_month": month,
+        "event_day": day,
+        "event_year": year,
+        "auto_action_enabled": True,
+    }
+
+
 def follow_profile_birthday(actor: Actor, profile: RelationshipProfile) -> LifeEvent | None:
     """The profile's birthday changed: the contact's birthday life event follows, made if none,
     removed if the birthday was cleared.
@@ -130,15 +146,10 @@ def follow_profile_birthday(actor: Actor, profile: RelationshipProfile) -> LifeE
     event = db.session.scalars(stmt.order_by(None).order_by(LifeEvent.id)).first()
     if profile.birthday_month is None:
         return _forget_birthday(actor, event)
-    day = {
-        "event_month": profile.birthday_month,
-        "event_day": profile.birthday_day,
-        "event_year": profile.birthday_year,
-    }
+    columns = birthday_columns(profile.birthday_month, profile.birthday_day, profile.birthday_year)
     if event is None:
-        columns = {"event_type": BIRTHDAY, "title": "Birthday", "recurs_annually": True} | day
-        return _add(actor, profile.contact, columns | {"auto_action_enabled": True})
-    changes = apply_changes(event, day)
+        return _add(actor, profile.contact, columns)
+    changes = apply_changes(event, {name: columns[name] for name in BIRTHDAY_DAY})
     if changes:
         db.session.flush()
         record_event(actor, "update", "life_event", event.id, changes)

@@ -115,6 +115,14 @@ def _birthday_columns(profile: RelationshipProfile, cleaned: dict[str, Any]) -> 
     return {"birthday_month": month, "birthday_day": day_of_month, "birthday_year": year}
 
 
+def profile_columns(profile: RelationshipProfile, values: dict[str, Any]) -> dict[str, Any]:
+    """The columns ``values`` set on ``profile``, each field read by its rule (every problem at
+    once); ``birthday``/``birthday_year`` become the three birthday columns."""
+    cleaned = _read_fields(values)
+    columns = {k: v for k, v in cleaned.items() if k not in ("birthday", "birthday_year")}
+    return columns | _birthday_columns(profile, cleaned)
+
+
 def update_profile(
     actor: Actor,
     contact_id: int,
@@ -127,10 +135,7 @@ def update_profile(
     ``crm:write``.
     """
     profile = profile_for(actor, contact_id, permission)
-    cleaned = _read_fields(values)
-    columns = {k: v for k, v in cleaned.items() if k not in ("birthday", "birthday_year")}
-    columns |= _birthday_columns(profile, cleaned)
-    changes = apply_changes(profile, columns)
+    changes = apply_changes(profile, profile_columns(profile, values))
     if changes:
         db.session.flush()
         record_event(actor, "update", "relationship_profile", profile.id, changes)

@@ -81,14 +81,14 @@ def test_an_unexpected_error_stops_the_import_with_a_reason_and_keeps_earlier_ba
     db, me, small_batches, monkeypatch
 ):
     record = preview(actor_of(me), google_csv(ROWS))
-    write_row = running.write_row
+    write_batch = running.write_batch
 
-    def break_on_row_five(ctx, plan):
-        if plan.number == 5:
+    def break_on_row_five(ctx, plans):
+        if any(plan.number == 5 for plan in plans):
             raise RuntimeError("disk on fire")
-        return write_row(ctx, plan)
+        return write_batch(ctx, plans)
 
-    monkeypatch.setattr(running, "write_row", break_on_row_five)
+    monkeypatch.setattr(running, "write_batch", break_on_row_five)
 
     record = run(actor_of(me), record)
 

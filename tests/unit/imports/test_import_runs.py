@@ -195,17 +195,17 @@ def test_a_row_whose_emails_belong_to_two_contacts_is_an_error_not_a_guess(db, m
 
 
 def test_a_row_refused_while_writing_is_recorded_and_the_others_are_written(db, me, monkeypatch):
-    from webapp.services import contacts
+    from webapp.services import contacts_bulk
     from webapp.services.errors import ValidationFailed
 
-    create = contacts.create_contact
+    clean = contacts_bulk.clean_contact
 
-    def refuse_charles(actor, given, permission):
+    def refuse_charles(given, known_companies=None):
         if given.first_name == "Charles":
             raise ValidationFailed(fields={"title": ["Refused for the test."]})
-        return create(actor, given, permission)
+        return clean(given, known_companies)
 
-    monkeypatch.setattr(contacts, "create_contact", refuse_charles)
+    monkeypatch.setattr(contacts_bulk, "clean_contact", refuse_charles)
     rows = [google_row("Charles", "Babbage", company="Difference Ltd", email="c@d.example"),
             google_row("Ada", "Lovelace", email="ada@engines.example")]  # fmt: skip
 
@@ -221,6 +221,42 @@ def test_a_row_refused_while_writing_is_recorded_and_the_others_are_written(db, 
     # Nothing of the refused row was kept: not even the company it would have brought.
     assert db.session.scalars(select(Company.id)).all() == []
     assert contact_named("Ada").emails[0].email == "ada@engines.example"
+
+
+def test_an_email_taken_by_someone_else_during_the_run_fails_that_row_only(db, me, monkeypatch):
+    """Between the batch's plan and its write, a colleague saves a contact with one row's email:
+    the database refuses the batch, and its rows are written one by one instead."""
+    from webapp.services import contacts, contacts_bulk
+    from webapp.services.imports import running
+
+    plan_batch = running.plan_batch
+
+    def colleague_saves_charles_meanwhile(batch, plan):
+        planned = plan_batch(batch, plan)
+        given = contacts.ContactInput(first_name="Chuck", emails=["c@d.example"])
+        contacts.create_contact(actor_of(me), given)
+        return planned
+
+    monkeypatch.setattr(running, "plan_batch", colleague_saves_charles_meanwhile)
+    # The race: the checks do not see the colleague's contact; the database does.
+    monkeypatch.setattr(contacts_bulk, "_refuse_taken", lambda checked, owners: None)
+    rows = [google_row("Charles", "Babbage", company="Difference Ltd", email="c@d.example",
+                       birthday="--03-04"),
+            google_row("Ada", "Lovelace", company="Engines Ltd", email="ada@engines.example",
+                       birthday="--12-10")]  # fmt: skip
+
+    record = imported(actor_of(me), google_csv(rows))
+
+    assert record.status == "done"
+    assert record.summary["create"] == 1 and record.summary["error"] == 1
+    failed = db.session.scalars(select(ImportRow).where(ImportRow.outcome == "error")).one()
+    assert (failed.row_number, failed.field) == (1, "emails")
+    assert failed.message == "c@d.example already belongs to another contact."
+    assert contact_named("Chuck").emails[0].email == "c@d.example"
+    ada = contact_named("Ada")
+    assert [link.company.name for link in ada.company_links] == ["Engines Ltd"]
+    assert db.session.scalars(select(Company.name)).all() == ["Engines Ltd"]
+    assert profiles.find_profile(ada.id).birthday_month == 12
 
 
 def test_a_name_only_row_matches_the_same_name_at_the_same_company_on_a_second_run(db, me):

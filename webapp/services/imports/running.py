@@ -24,9 +24,10 @@ from webapp.models import ROW_OUTCOMES, Import, ImportRow
 from webapp.models.base import utcnow
 from webapp.services.audit import record_event
 from webapp.services.errors import ImportStateConflict
+from webapp.services.imports.batches import write_batch
 from webapp.services.imports.planning import FilePlan, plan_batch, read_row
 from webapp.services.imports.uploads import BATCH_SIZE, get_import, read_upload
-from webapp.services.imports.writing import RunContext, write_row
+from webapp.services.imports.writing import RunContext
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -117,8 +118,7 @@ def _fail(record: Import, reason: str) -> None:
 
 
 def _write_batch(ctx: RunContext, batch: list[SourceRecord], plan: FilePlan) -> None:
-    for row_plan in plan_batch(batch, plan):
-        write_row(ctx, row_plan)
+    write_batch(ctx, plan_batch(batch, plan))
     ctx.record.rows_done += len(batch)
     ctx.record.heartbeat_at = utcnow()
     db.session.commit()

@@ -1,7 +1,9 @@
 """Writing one planned row through the contact, company and profile services, audited.
 
 Each row is written inside its own savepoint: a row that fails is rolled back whole and
-recorded as an error, and the rows around it are unaffected.
+recorded as an error, and the rows around it are unaffected. Most rows of a batch are written
+set-based instead (``batches.py``); this is the path for the rest, and for a batch the database
+refused at once.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Contact, ImportRow
+from webapp.models import Contact, ImportRow, RelationshipProfile
 from webapp.services import archiving, companies, contacts, profiles
 from webapp.services.calendar import format_calendar_day
 from webapp.services.errors import DomainError
@@ -19,7 +21,7 @@ from webapp.services.imports.planning import CompanyChoice, RowPlan, contact_dif
 
 if TYPE_CHECKING:
     from webapp.access import Actor
-    from webapp.models import Import, RelationshipProfile
+    from webapp.models import Import
 
 WRITE = access.CRM_WRITE
 
@@ -34,6 +36,13 @@ class RunContext:
     created_companies: dict[str, int] = field(default_factory=dict)
     # Domains this run gave a new company: a domain is one company's, so the next goes without.
     claimed_domains: set[str] = field(default_factory=set)
+
+    def saved(self) -> tuple[dict[str, int], set[str]]:
+        """What to put back if the companies written since are rolled back."""
+        return dict(self.created_companies), set(self.claimed_domains)
+
+    def restore(self, saved: tuple[dict[str, int], set[str]]) -> None:
+        self.created_companies, self.claimed_domains = dict(saved[0]), set(saved[1])
 
 
 def _company(
@@ -103,7 +112,29 @@ def _reason(error: DomainError) -> tuple[str | None, str]:
 
 def write_row(ctx: RunContext, plan: RowPlan) -> ImportRow:
     """Write one planned row (or record why not); the row's record is added to the session."""
-    row = ImportRow(
+    row = row_record(ctx, plan)
+    if plan.outcome in ("create", "update"):
+        saved = ctx.saved()
+        try:
+            with db.session.begin_nested():
+                _write(ctx, plan, row)
+        except DomainError as exc:
+            ctx.restore(saved)  # a company the row made went with it
+            refuse(row, plan, exc)
+    db.session.add(row)
+    return row
+
+
+def refuse(row: ImportRow, plan: RowPlan, error: DomainError) -> None:
+    """Record the row as refused, with the field and the reason the services gave."""
+    row.outcome, row.contact_id, row.created_company_id = "error", None, None
+    row.changes, row.source = {}, plan.source
+    row.field, row.message = _reason(error)
+
+
+def row_record(ctx: RunContext, plan: RowPlan) -> ImportRow:
+    """The record of what a row did, as planned (the write fills in the rest)."""
+    return ImportRow(
         import_id=ctx.record.id,
         row_number=plan.number,
         outcome=plan.outcome,
@@ -113,13 +144,3 @@ def write_row(ctx: RunContext, plan: RowPlan) -> ImportRow:
         changes={},
         source=plan.source if plan.outcome == "error" else {},
     )
-    if plan.outcome in ("create", "update"):
-        try:
-            with db.session.begin_nested():
-                _write(ctx, plan, row)
-        except DomainError as exc:
-            row.outcome, row.contact_id, row.created_company_id = "error", None, None
-            row.changes, row.source = {}, plan.source
-            row.field, row.message = _reason(exc)
-    db.session.add(row)
-    return row
