@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench import imports
+from bench import exports, imports
 from webapp.extensions import db
 
 RESULTS = Path(__file__).with_name("results.md")
@@ -145,8 +145,9 @@ def render(scale, figures: dict, settings: dict) -> str:
             f"{figures['second_tick_created']:,} created.",
             f"- Peak resident memory of a web worker: {figures['worker_peak_mb']:.0f} MiB.",
             "",
-            "## Import",
+            "## Import and export",
             "",
             *imports.report_lines(figures),
+            *exports.report_lines(figures),
         ]
     )

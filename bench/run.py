@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from bench import imports, report
+from bench import exports, imports, report
 from bench.database import fresh_database
 from bench.firm import TODAY, Scale, firm_app
 from bench.scenarios import Credentials, requests, sign_in
@@ -54,12 +54,13 @@ def prepare(url: str, scale: Scale) -> dict:
         print(f"  generated in {generated:.0f} s; ticking the scheduler", flush=True)
         first, created = timed_tick()
         second, again = timed_tick()
-        print("  importing a Google Contacts CSV", flush=True)
+        print("  exporting the whole firm, then importing a Google Contacts CSV", flush=True)
+        exported = exports.timed_exports()
         imported = imports.timed_import(scale.contacts)
         executive = db.session.get(User, 1)
         key = create_api_key(access.actor_for_user(executive), executive, name="bench")
         db.session.commit()
-        return imported | {
+        return exported | imported | {
             "generate_s": generated, "tick_s": first, "tick_created": created,
             "second_tick_s": second, "second_tick_created": again, "api_key": key.secret,
             "rows": report.row_counts(), "postgres": report.server_version(),

@@ -316,6 +316,20 @@ def test_a_pair_marked_not_a_duplicate_leaves_without_a_reload_and_stays_hidden(
     expect(page.get_by_role("heading", level=1)).to_have_text("Duplicates")
     expect(_pair(page, "Rhiannon Vale", "Rhiannon Vale")).to_have_count(0)
 
+    # Marked by mistake: the list at the foot of the page takes it back in one click.
+    page.get_by_text("Marked “Not a duplicate” (1)").click()
+    shoot(page, "114-duplicates-marked-list")
+    page.get_by_role("button", name="Suggest again: Rhiannon Vale and Rhiannon Vale").click()
+    expect(page.get_by_text("No longer marked: the pair is suggested again")).to_be_visible()
+    pair = _pair(page, "Rhiannon Vale", "Rhiannon Vale")
+    expect(pair).to_have_count(1)
+
+    # And the message after marking has its own Undo.
+    pair.get_by_role("button", name="Not a duplicate: Rhiannon Vale and Rhiannon Vale").click()
+    expect(pair).to_have_count(0)
+    page.get_by_role("status").get_by_role("button", name="Undo").click()
+    expect(_pair(page, "Rhiannon Vale", "Rhiannon Vale")).to_have_count(1)
+
 
 # --- companies ------------------------------------------------------------------------------------
 

@@ -100,6 +100,8 @@ def _page_writes(w: World) -> dict[str, tuple[dict[str, Any], dict[str, Any], bo
         "duplicates.merge_companies": ({}, {"other": str(w.client.id)}, False),
         "duplicates.merge_contacts": ({}, {"other": str(w.bob.id)}, True),
         "duplicates.not_duplicate": ({}, {"kind": "contact", "ids": [w.ada.id, w.bob.id]}, True),
+        # Each write is undone before the next: there is no mark to take back (404).
+        "duplicates.suggest_again": ({}, {"kind": "contact", "ids": [w.ada.id, w.bob.id]}, False),
         "contact_interactions.log_interaction": ({}, {
             "interaction-kind": "call", "interaction-occurred_on": today,
             "interaction-summary": "Talked"}, True),
@@ -136,6 +138,7 @@ def _page_writes(w: World) -> dict[str, tuple[dict[str, Any], dict[str, Any], bo
         "imports.change": ({}, {"column-0": "first_name", "column-1": "ignore",
                                 "column-2": "email", "then": "preview"}, False),
         "imports.undo_import": ({}, {}, True),
+        "imports.discard": ({}, {}, False),  # the world's import has run: it cannot be discarded
     }  # fmt: skip
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
 from tests.unit.merging_builders import everything_about, firm, person, rows
 from webapp import access
 from webapp.extensions import db as _db
-from webapp.models import Contact, Message, NotDuplicatePair
+from webapp.models import AuditEvent, Contact, Message, NotDuplicatePair
 from webapp.services import profiles
 from webapp.services.merging import merge_contacts
 
@@ -238,3 +239,65 @@ def test_the_merge_page_of_a_contact_merged_already_opens_where_it_went(client, 
 
     assert response.request.path == f"/contacts/{john.id}"
     assert f"was merged into contact {john.id}" in response.text
+
+
+def test_marking_over_htmx_offers_undo_and_brings_the_count_up_to_date(client, pair, me, acme):
+    john, jon = pair
+    person(me, "Ann", "Lee", emails=("ann@acme.example",), company=acme)
+    person(me, "Anne", "Lee", emails=("ANN@acme.example",), company=acme)
+    _db.session.commit()
+    assert "2 likely pairs" in client.get("/duplicates").text
+
+    response = client.post(
+        "/duplicates/not-duplicate",
+        data={"kind": "contact", "ids": [john.id, jon.id]},
+        headers=HTMX,
+    )
+
+    assert re.search(r'id="duplicates-count" hx-swap-oob="true">1 likely pair<', response.text)
+    undo = re.search(r'<form method="post" action="/duplicates/suggest-again".*?</form>',
+                     response.text, re.S).group(0)  # fmt: skip
+    assert f'value="{john.id}"' in undo and f'value="{jon.id}"' in undo and ">Undo<" in undo
+
+
+def test_suggest_again_takes_the_mark_back_and_the_pair_returns(client, pair):
+    john, jon = pair
+    client.post("/duplicates/not-duplicate", data={"kind": "contact", "ids": [john.id, jon.id]})
+    page = client.get("/duplicates").text
+    marked = re.search(r'<details class="mt-4" id="marked-pairs">.*?</details>', page, re.S)
+    assert "John Smith" in marked.group(0) and "Suggest again" in marked.group(0)
+
+    answer = client.post(
+        "/duplicates/suggest-again",
+        data={"kind": "contact", "ids": [jon.id, john.id]},
+        follow_redirects=True,
+    )
+
+    assert "No longer marked: the pair is suggested again" in answer.text
+    assert f'id="pair-{john.id}-{jon.id}"' in answer.text
+    assert 'id="marked-pairs"' not in answer.text
+    assert rows(NotDuplicatePair) == []
+    event = _db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "not_duplicate_pair")
+        .order_by(AuditEvent.id.desc())
+    ).first()  # fmt: skip
+    assert event.action == "delete"
+
+
+def test_suggest_again_for_a_pair_not_marked_or_not_theirs_is_refused(client, me, acme, pair):
+    john, jon = pair
+    theirs = person(factories.UserFactory(role="member"), "Jon", "Smyth", company=acme)
+    _db.session.commit()
+
+    assert (
+        client.post(
+            "/duplicates/suggest-again", data={"kind": "contact", "ids": [john.id, jon.id]}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/duplicates/suggest-again", data={"kind": "contact", "ids": [john.id, theirs.id]}
+        ).status_code
+        == 403
+    )

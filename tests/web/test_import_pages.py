@@ -38,6 +38,16 @@ def the_import() -> Import:
     return _db.session.scalars(select(Import).order_by(Import.id.desc())).first()
 
 
+def ran_import(client) -> tuple[str, Import]:
+    """Upload ``ROWS``, run them as the page's Import button does; the page's URL and import."""
+    location = send_file(client, google_csv(ROWS)).headers["Location"]
+    record = the_import()
+    mapping = {f"column-{i}": record.mapping[c["name"]] for i, c in enumerate(record.columns)}
+    client.post(location, data={**mapping, "then": "run"})
+    running.run_pending(calendar.now())
+    return location, record
+
+
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
@@ -110,11 +120,7 @@ def test_running_shows_progress_then_the_result_with_failed_rows(client, me):
 
 
 def test_the_failed_rows_download_has_the_files_columns_and_the_reason(client, me):
-    location = send_file(client, google_csv(ROWS)).headers["Location"]
-    record = the_import()
-    mapping = {f"column-{i}": record.mapping[c["name"]] for i, c in enumerate(record.columns)}
-    client.post(location, data={**mapping, "then": "run"})
-    running.run_pending(calendar.now())
+    location, record = ran_import(client)
 
     download = client.get(f"{location}/failed-rows.csv")
 
@@ -131,11 +137,7 @@ def test_the_failed_rows_download_has_the_files_columns_and_the_reason(client, m
 
 
 def test_undo_from_the_result_page(client, me):
-    location = send_file(client, google_csv(ROWS)).headers["Location"]
-    record = the_import()
-    mapping = {f"column-{i}": record.mapping[c["name"]] for i, c in enumerate(record.columns)}
-    client.post(location, data={**mapping, "then": "run"})
-    running.run_pending(calendar.now())
+    location, record = ran_import(client)
 
     undone = client.post(f"{location}/undo", follow_redirects=True)
 
@@ -183,3 +185,28 @@ def test_the_preview_and_result_pages_cost_the_same_queries_for_2_or_200_rows(
     ]
 
     assert queries_for(client, count_queries, small) == queries_for(client, count_queries, large)
+
+
+def test_a_preview_can_be_discarded_from_its_page(client, me):
+    location = send_file(client, google_csv(ROWS)).headers["Location"]
+    record = the_import()
+    preview = client.get(location).get_data(as_text=True)
+    assert f'action="/imports/{record.id}/discard"' in preview
+
+    answer = client.post(f"/imports/{record.id}/discard", follow_redirects=True)
+
+    assert answer.request.path == "/contacts/import"
+    assert "Discarded the preview of contacts.csv: nothing was imported." in text_of(answer)
+    assert _db.session.scalars(select(Import)).all() == []
+    assert _db.session.scalars(select(Contact)).all() == []
+
+
+def test_an_import_that_ran_cannot_be_discarded(client, me):
+    location, record = ran_import(client)
+
+    refused = client.post(f"/imports/{record.id}/discard")
+
+    assert refused.status_code == 409
+    assert "only a preview can be discarded" in text_of(refused)
+    assert f'action="/imports/{record.id}/discard"' not in client.get(location).text
+    assert _db.session.scalars(select(Contact)).one().first_name == "Ada"

@@ -337,16 +337,22 @@ def _two_records(kind: str, ids: Iterable[Any]) -> list[Any]:
     return [found[i] for i in wanted]
 
 
-def mark_not_duplicate(
-    actor: Actor, kind: str, ids: Iterable[Any], permission: str = access.RELATIONSHIPS_UPDATE
-) -> tuple[NotDuplicatePair, bool]:
-    """Mark two records "not a duplicate", so they are never suggested as a pair again;
-    ``(mark, created)``. Marking twice is harmless. The same people may as may merge them."""
+def _pair_to_mark(actor: Actor, kind: str, ids: Iterable[Any], permission: str) -> list[Any]:
+    """The two records, in id order, once ``actor`` may mark them (as they may merge them)."""
     if kind not in DUPLICATE_KINDS:
         raise NotFound(f"No duplicates of {kind}.")
     access.require(actor, permission)
     low, high = _two_records(kind, ids)
     access.require_merge(actor, [low.owner_id, high.owner_id], permission)
+    return [low, high]
+
+
+def mark_not_duplicate(
+    actor: Actor, kind: str, ids: Iterable[Any], permission: str = access.RELATIONSHIPS_UPDATE
+) -> tuple[NotDuplicatePair, bool]:
+    """Mark two records "not a duplicate", so they are never suggested as a pair again;
+    ``(mark, created)``. Marking twice is harmless. The same people may as may merge them."""
+    low, high = _pair_to_mark(actor, kind, ids, permission)
     existing = _existing_mark(kind, low.id, high.id)
     if existing is not None:
         return existing, False
@@ -360,6 +366,34 @@ def mark_not_duplicate(
     changes = {name: {"before": None, "after": value} for name, value in given.items()}
     record_event(actor, "create", "not_duplicate_pair", mark.id, changes)
     return mark, True
+
+
+def unmark_not_duplicate(
+    actor: Actor, kind: str, ids: Iterable[Any], permission: str = access.RELATIONSHIPS_UPDATE
+) -> NotDuplicatePair:
+    """Take a "not a duplicate" mark back, so the pair is suggested again if it still looks
+    like one; the mark taken back. The same people may as may mark it."""
+    low, high = _pair_to_mark(actor, kind, ids, permission)
+    mark = _existing_mark(kind, low.id, high.id)
+    if mark is None:
+        raise NotFound("These two are not marked as not a duplicate.")
+    given = {"kind": kind, "low_id": low.id, "high_id": high.id}
+    changes = {name: {"before": value, "after": None} for name, value in given.items()}
+    record_event(actor, "delete", "not_duplicate_pair", mark.id, changes)
+    db.session.delete(mark)
+    db.session.flush()
+    return mark
+
+
+MARKS_SHOWN = 50
+
+
+def marked_pairs(kind: str) -> tuple[list[NotDuplicatePair], int]:
+    """The latest pairs marked "not a duplicate" (at most ``MARKS_SHOWN``), and how many in all."""
+    stmt = select(NotDuplicatePair).where(NotDuplicatePair.kind == kind)
+    latest = stmt.order_by(NotDuplicatePair.id.desc()).limit(MARKS_SHOWN)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    return list(db.session.scalars(latest)), total or 0
 
 
 def _existing_mark(kind: str, low_id: int, high_id: int) -> NotDuplicatePair | None:

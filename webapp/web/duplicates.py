@@ -44,33 +44,43 @@ class ListPagination(Pagination):
         return len(self._query_args["found"])
 
 
-def _pairs_page(kind: str) -> tuple[ListPagination, dict[int, Any]]:
-    """One page of the kind's likely pairs, and the records they name, loaded for display."""
+def _pairs_page(kind: str) -> ListPagination:
+    """One page of the kind's likely pairs."""
     per_page = current_app.config.get("DUPLICATES_PER_PAGE", PER_PAGE)
-    page = ListPagination(
+    return ListPagination(
         page=page_number(), per_page=per_page, error_out=False, found=duplicates.pairs_of(kind)
     )
-    ids = {record_id for pair in page.items for record_id in pair.ids}
-    return page, duplicates_display.records_for_display(kind, ids)
+
+
+def _actable(actor, pairs: list[tuple[int, int]], records: dict[int, Any]) -> set:
+    """The pairs ``actor`` may merge or mark (both records still there)."""
+    return {
+        ids
+        for ids in pairs
+        if all(i in records for i in ids)
+        and access.may_merge(actor, [records[i].owner_id for i in ids], access.RELATIONSHIPS_UPDATE)
+    }
 
 
 def _list(kind: str) -> Response:
     actor = signed_in_actor()
-    page, records = _pairs_page(kind)
-    actable = {
-        pair.ids
-        for pair in page.items
-        if access.may_merge(
-            actor, [records[i].owner_id for i in pair.ids], access.RELATIONSHIPS_UPDATE
-        )
+    page = _pairs_page(kind)
+    marks, marked_total = duplicates.marked_pairs(kind)
+    ids = {i for pair in page.items for i in pair.ids} | {
+        i for mark in marks for i in (mark.low_id, mark.high_id)
     }
+    records = duplicates_display.records_for_display(kind, ids)
+    mark_ids = [(mark.low_id, mark.high_id) for mark in marks]
     response = make_response(
         render_template(
             "duplicates/index.html",
             kind=kind,
             page=page,
             records=records,
-            actable=actable,
+            actable=_actable(actor, [pair.ids for pair in page.items], records),
+            marks=marks,
+            marked_total=marked_total,
+            actable_marks=_actable(actor, mark_ids, records),
             people=duplicates_display.people_counts(records) if kind == "company" else {},
         )
     )
@@ -92,21 +102,41 @@ def companies() -> Response:
     return _list("company")
 
 
-@bp.post("/duplicates/not-duplicate")
-@permission_required(access.RELATIONSHIPS_UPDATE)
-def not_duplicate() -> Response | tuple[str, int]:
-    """Mark a pair "not a duplicate": htmx removes its row, a plain form goes back to the list."""
+def _pair_from_form() -> tuple[str, list[int]]:
     kind = request.form.get("kind", "contact")
     if kind not in KINDS:
         raise NotFound(f"No duplicates of {kind[:40]}.")
     ids = [positive_int(raw) for raw in request.form.getlist("ids")]
     if None in ids:
         raise NotFound("No such record.")
+    return kind, ids
+
+
+@bp.post("/duplicates/not-duplicate")
+@permission_required(access.RELATIONSHIPS_UPDATE)
+def not_duplicate() -> Response | tuple[str, int]:
+    """Mark a pair "not a duplicate": htmx removes its row (with an Undo at hand and the count
+    brought up to date), a plain form goes back to the list."""
+    kind, ids = _pair_from_form()
     duplicates.mark_not_duplicate(signed_in_actor(), kind, ids)
     message = "Marked as not a duplicate: the pair will not be suggested again."
     if request.htmx:
-        return render_template("duplicates/_marked.html", message=message), 200
+        left = len(duplicates.pairs_of(kind))
+        page = render_template(
+            "duplicates/_marked.html", message=message, kind=kind, ids=sorted(ids), left=left
+        )
+        return page, 200
     flash(message, "success")
+    return redirect(_list_url(kind), 303)
+
+
+@bp.post("/duplicates/suggest-again")
+@permission_required(access.RELATIONSHIPS_UPDATE)
+def suggest_again() -> Response:
+    """Take a "not a duplicate" mark back: the pair shows again while it still looks like one."""
+    kind, ids = _pair_from_form()
+    duplicates.unmark_not_duplicate(signed_in_actor(), kind, ids)
+    flash("No longer marked: the pair is suggested again while it still looks like one.", "success")
     return redirect(_list_url(kind), 303)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from flask import (
     Blueprint,
     Response,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -172,3 +173,12 @@ def failed_rows_csv(import_id: int) -> Response:
 def undo_import(import_id: int) -> Response:
     undo.undo_import(signed_in_actor(), import_id)  # the page says what was undone and kept
     return redirect(url_for("imports.show", import_id=import_id), 303)
+
+
+@bp.post("/imports/<int:import_id>/discard")
+@permission_required(access.CRM_WRITE)
+def discard(import_id: int) -> Response:
+    """Throw a preview away: nothing was imported, and the file is not kept."""
+    filename = uploads.discard_import(signed_in_actor(), import_id)
+    flash(f"Discarded the preview of {filename}: nothing was imported.", "success")
+    return redirect(url_for("imports.index"), 303)

@@ -204,3 +204,21 @@ def test_someone_elses_import_is_404_and_the_wrong_state_is_409(api, api_client)
     error_of(api.post(f"{UPLOAD}/{created['id']}/undo"), 409, "undo_not_possible")
     api.post(f"{UPLOAD}/{created['id']}/run")
     error_of(api.post(f"{UPLOAD}/{created['id']}/run"), 409, "import_state_conflict")
+
+
+def test_a_preview_can_be_discarded_and_a_run_import_cannot(api, api_client, document):
+    kept = upload(api, google_csv(ROWS)).get_json()["data"]
+    dropped = upload(api, google_csv(ROWS)).get_json()["data"]
+    stranger = api_client(role="member")
+
+    error_of(stranger.delete(f"{UPLOAD}/{dropped['id']}"), 404, "record_not_found")
+    discarded = api.delete(f"{UPLOAD}/{dropped['id']}")
+
+    assert discarded.status_code == 200, discarded.text
+    assert discarded.get_json() == {"deleted": True, "id": dropped["id"]}
+    assert_documented(document, "delete", "/api/v2/imports/{import_id}", discarded)
+    error_of(api.get(f"{UPLOAD}/{dropped['id']}"), 404, "record_not_found")
+    assert _db.session.scalars(select(Import.id)).all() == [int(kept["id"])]
+    api.post(f"{UPLOAD}/{kept['id']}/run")
+    error_of(api.delete(f"{UPLOAD}/{kept['id']}"), 409, "import_state_conflict")
+    assert contacts() == 0

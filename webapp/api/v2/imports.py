@@ -44,6 +44,11 @@ class ImportAnswer(Shape):
     data: dict[str, Any]
 
 
+class DiscardedImport(Shape):
+    deleted: bool
+    id: str
+
+
 def _mapping() -> dict | None:
     raw = request.form.get("mapping")
     if raw is None or not raw.strip():
@@ -134,3 +139,15 @@ def run_import(import_id: int):
 @permission_required(access.CRM_WRITE)
 def undo_import(import_id: int):
     return jsonify({"data": import_json(undo.undo_import(signed_in_actor(), import_id))})
+
+
+@v2.delete("/imports/<int:import_id>")
+@documented(
+    "Discard a preview that was not run, with its stored file",
+    DiscardedImport,
+    errors=IMPORT_ERRORS,
+)
+@permission_required(access.CRM_WRITE)
+def discard_import(import_id: int):
+    uploads.discard_import(signed_in_actor(), import_id)
+    return jsonify({"deleted": True, "id": str(import_id)})

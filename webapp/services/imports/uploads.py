@@ -191,3 +191,19 @@ def change_import(
     _preview(record, source)
     record_event(actor, "update", "import", record.id, {"mapping": {"after": record.mapping}})
     return record
+
+
+def discard_import(actor: Actor, import_id: int) -> str:
+    """Throw away a preview nobody ran, with its stored file; its file name. An import that
+    has run is undone instead, never discarded."""
+    record = get_import(actor, import_id)
+    if record.status != "previewed":
+        raise ImportStateConflict(
+            f"This import is {record.status}: only a preview can be discarded."
+        )
+    if record.created_by_id != actor.user.id:
+        raise PermissionDenied("Only the person who uploaded the file can discard its preview.")
+    record_event(actor, "delete", "import", record.id, {"filename": {"before": record.filename}})
+    db.session.delete(record)
+    db.session.flush()
+    return record.filename
