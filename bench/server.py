@@ -31,6 +31,9 @@ class Server:
             sys.executable, "-m", "gunicorn", "bench.serve:app",
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
             "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning",
+            # As the README's production command: a sync worker is stopped after this long on one
+            # request, and a whole-book export under the mixed load can take over gunicorn's 30 s.
+            "--timeout", "120",
         ]  # fmt: skip
         self.environment = {
             **os.environ,
