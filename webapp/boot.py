@@ -56,7 +56,7 @@ def register_extensions(app: Flask) -> None:
             _tune_sqlite(db.engine)
 
 
-SQLITE_BUSY_TIMEOUT_MS = 5_000  # how long a write waits for another to finish before failing
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a write waits for another to finish before failing
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
