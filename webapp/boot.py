@@ -64,11 +64,10 @@ def _tune_sqlite(engine) -> None:
     """Enforce foreign keys; let SQLAlchemy, not pysqlite, own transactions so savepoints work;
     and let concurrent writes queue instead of failing with "database is locked".
 
-    WAL lets reads go on while one write commits. A write request (any method but a read's)
-    begins with ``BEGIN IMMEDIATE``: it takes the write lock first, waiting up to the busy
-    timeout, instead of reading a snapshot that a concurrent commit would make stale (a deferred
-    transaction that then writes fails at once, whatever the timeout). Everything else begins
-    deferred, so a read, or a scheduler pass that is only looking, never holds the write lock.
+    WAL lets reads go on while one write commits. A write request, and work outside a request
+    (the scheduler, the CLI), begins with ``BEGIN IMMEDIATE``: it takes the write lock first,
+    waiting up to the busy timeout, instead of reading a snapshot that a concurrent commit would
+    make stale (a deferred transaction that then writes fails at once, whatever the timeout).
     """
 
     @event.listens_for(engine, "connect")
@@ -80,12 +79,12 @@ def _tune_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_request() else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
 
 
-def _write_request() -> bool:
-    """Whether the transaction beginning now is a write request's."""
-    return has_request_context() and request.method not in READ_METHODS
+def _may_write() -> bool:
+    """Whether the transaction beginning now is likely to write: any but a read request's."""
+    return not has_request_context() or request.method not in READ_METHODS
 
 
 @login_manager.user_loader
