@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
@@ -56,35 +56,17 @@ def register_extensions(app: Flask) -> None:
             _tune_sqlite(db.engine)
 
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000  # how long a write waits for another to finish before failing
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
 def _tune_sqlite(engine) -> None:
-    """Enforce foreign keys; let SQLAlchemy, not pysqlite, own transactions so savepoints work;
-    and let concurrent writes queue instead of failing with "database is locked".
-
-    WAL lets reads go on while one write commits. A write request, and work outside a request
-    (the scheduler, the CLI), begins with ``BEGIN IMMEDIATE``: it takes the write lock first,
-    waiting up to the busy timeout, instead of reading a snapshot that a concurrent commit would
-    make stale (a deferred transaction that then writes fails at once, whatever the timeout).
-    """
+    """Enforce foreign keys; let SQLAlchemy, not pysqlite, own transactions so savepoints work."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
-
-
-def _may_write() -> bool:
-    """Whether the transaction beginning now is likely to write: any but a read request's."""
-    return not has_request_context() or request.method not in READ_METHODS
+        connection.exec_driver_sql("BEGIN")
 
 
 @login_manager.user_loader
