@@ -241,11 +241,13 @@ def shoot(page: Page, name: str) -> Path:
 
 
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the real form, as a person would."""
+    """Sign in through the real form, as a person would, and wait for the page it leads to to
+    load: its scripts (the account menu's dropdown, htmx) are running before the test clicks."""
     page.goto("/sign-in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Sign in").click()
 
 
 def assert_fits_the_screen(page: Page, what: str) -> None:
