@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
@@ -56,17 +56,36 @@ def register_extensions(app: Flask) -> None:
             _tune_sqlite(db.engine)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 5_000  # how long a write waits for another to finish before failing
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def _tune_sqlite(engine) -> None:
-    """Enforce foreign keys; let SQLAlchemy, not pysqlite, own transactions so savepoints work."""
+    """Enforce foreign keys; let SQLAlchemy, not pysqlite, own transactions so savepoints work;
+    and let concurrent writes queue instead of failing with "database is locked".
+
+    WAL lets reads go on while one write commits. A write request (any method but a read's)
+    begins with ``BEGIN IMMEDIATE``: it takes the write lock first, waiting up to the busy
+    timeout, instead of reading a snapshot that a concurrent commit would make stale (a deferred
+    transaction that then writes fails at once, whatever the timeout). Everything else begins
+    deferred, so a read, or a scheduler pass that is only looking, never holds the write lock.
+    """
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_request() else "BEGIN")
+
+
+def _write_request() -> bool:
+    """Whether the transaction beginning now is a write request's."""
+    return has_request_context() and request.method not in READ_METHODS
 
 
 @login_manager.user_loader
