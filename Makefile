@@ -6,7 +6,7 @@ PORT ?= 5000
 FAKE_TWILIO_PORT ?= 5099
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format migrate bench bench-scheduler clean
+.PHONY: run test lint format migrate bench bench-scheduler bench-explain clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: $(VENV)/.installed-test
 ## BENCH_SCALE=0.01 makes a quick try; bench/README.md lists the other settings.
 bench: $(VENV)/.installed-app
 	$(BIN)/python -m bench.run
+
+## bench-explain: EXPLAIN (ANALYZE, BUFFERS) of every query behind each measured endpoint, on the
+## same firm; writes bench/explain/
+bench-explain: $(VENV)/.installed-app
+	$(BIN)/python -m bench.explain
 
 ## bench-scheduler: one scheduler tick over the same firm, on SQLite and PostgreSQL
 bench-scheduler: $(VENV)/.installed-app

@@ -55,6 +55,7 @@ TEST_CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_STORAGE_URI": "memory://",
     "SMTP_HOST": "",  # never a developer's real mail server
+    "PROFILE_DIR": "",  # a developer's RAPPORT_PROFILE_DIR does not profile the tests
     **TWILIO_TEST_CONFIG,
 }
 

@@ -10,6 +10,7 @@ from webapp.boot import (
     register_errorhandlers,
     register_extensions,
     register_logging,
+    register_profiler,
     register_request_hooks,
     register_template_helpers,
 )
@@ -35,4 +36,5 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_template_helpers(app)
     register_commands(app)
+    register_profiler(app)
     return app

@@ -75,6 +75,8 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         # Each API key's allowance on the records API (/api/v2); over it, 429 with Retry-After.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         "PORT": int(os.environ.get("PORT", "5000")),
+        # A folder to write one cProfile file per request into (bench/README.md, "Profiling").
+        "PROFILE_DIR": os.environ.get("RAPPORT_PROFILE_DIR", "").strip(),
         "CONTACTS_PER_PAGE": 25,
         "ACTIONS_PER_PAGE": 50,
         "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID", ""),

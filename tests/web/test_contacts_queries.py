@@ -51,11 +51,12 @@ def world(db, login_as, make_user):
     [
         ("/contacts", {}),
         ("/contacts?q=bulk&sort=-updated", {}),
+        ("/contacts?q=Persn+Bulk", {}),
         ("/contacts?q=person&sort=title", {"HX-Request": "true"}),
         ("/contacts?page=1&sort=-name", {}),
         ("/contacts?touch=soon&sort=touch_due", {}),
     ],
-    ids=["list", "search", "htmx fragment", "sorted", "keep in touch"],
+    ids=["list", "search", "best match", "htmx fragment", "sorted", "keep in touch"],
 )
 def test_contacts_list_runs_the_same_queries_for_10_and_1000_contacts(
     client, count_queries, world, path, headers

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, exists, func, select, union_all
 from sqlalchemy.orm import contains_eager, selectinload
 
 from webapp import access
@@ -20,16 +20,13 @@ from webapp.models import (
     CLIENT_TIERS,
     ClientProfile,
     Company,
-    CompanyDomain,
     Contact,
     ContactCompanyLink,
     Partner,
     RelationshipAction,
     User,
 )
-from webapp.services.action_queries import filed_company_id
-from webapp.services.company_search import contact_count_column
-from webapp.services.search import like_pattern
+from webapp.services.company_search import company_rank, contact_count_column, matches_company
 
 if TYPE_CHECKING:
     from datetime import date
@@ -39,13 +36,14 @@ if TYPE_CHECKING:
     from webapp.access import Actor
 
 SORTS = {
+    "best": "Best match",  # with a search: whole name, then its start, then the rest
     "name": "Name A–Z",
     "tier": "Tier (strategic first)",
     "last_touch": "Last touch (oldest first)",
     "open": "Most open actions",
     "overdue": "Most overdue actions",
 }
-DEFAULT_SORT = "name"
+DEFAULT_SORT = "best"  # without a search, the same as "name"
 
 
 @dataclass(frozen=True)
@@ -62,11 +60,7 @@ class ClientFilters:
 
 def _action_counts(actor: Actor, today: date):
     """Per company: the viewer's pending actions filed under it, and how many are overdue."""
-    filed = select(
-        filed_company_id().label("company_id"),
-        RelationshipAction.due_on.label("due_on"),
-    ).where(RelationshipAction.status == "pending")
-    filed = access.scope_actions(actor, filed, RelationshipAction.assigned_to_id).subquery()
+    filed = _pending_filed(actor)
     overdue = case((filed.c.due_on < today, 1), else_=0)
     return (
         select(
@@ -77,6 +71,27 @@ def _action_counts(actor: Actor, today: date):
         .group_by(filed.c.company_id)
         .subquery("client_actions")
     )
+
+
+def _pending_filed(actor: Actor):
+    """The viewer's pending actions as ``(company_id, due_on)``, filed by the rule of
+    ``action_queries.filed_company_id`` (the action's own company, else its contact's primary
+    one), through the joins ``filed_under`` uses rather than that rule run for each action."""
+    action = RelationshipAction
+    own = select(action.company_id.label("company_id"), action.due_on.label("due_on")).where(
+        action.status == "pending", action.company_id.is_not(None)
+    )
+    by_contact = (
+        select(ContactCompanyLink.company_id.label("company_id"), action.due_on.label("due_on"))
+        .join(ContactCompanyLink, ContactCompanyLink.contact_id == action.contact_id)
+        .where(
+            action.status == "pending",
+            action.company_id.is_(None),
+            ContactCompanyLink.is_primary,
+        )
+    )
+    scoped = (access.scope_actions(actor, q, action.assigned_to_id) for q in (own, by_contact))
+    return union_all(*scoped).subquery("filed_pending")
 
 
 def _last_touch_column():
@@ -131,7 +146,9 @@ def clients_query(actor: Actor, filters: ClientFilters, today: date) -> Select:
     tier_rank = case(
         {tier: rank for rank, tier in enumerate(CLIENT_TIERS)}, value=ClientProfile.tier
     )
+    best = (company_rank(filters.q.strip()), *by_name) if filters.q.strip() else by_name
     orders = {
+        "best": best,
         "tier": (tier_rank, *by_name),
         "last_touch": (last_touch.is_not(None), last_touch, *by_name),
         "open": (open_actions.desc(), overdue_actions.desc(), *by_name),
@@ -143,11 +160,7 @@ def clients_query(actor: Actor, filters: ClientFilters, today: date) -> Select:
 def _filtered(stmt: Select, actor: Actor, filters: ClientFilters) -> Select:
     stmt = stmt.where(Company.archived_at.is_(None))
     if filters.q.strip():
-        pattern = like_pattern(filters.q.strip())
-        domain_match = exists().where(
-            CompanyDomain.company_id == Company.id, CompanyDomain.domain.ilike(pattern, escape="\\")
-        )
-        stmt = stmt.where(or_(Company.name.ilike(pattern, escape="\\"), domain_match))
+        stmt = stmt.where(matches_company(filters.q.strip()))
     if filters.tier in CLIENT_TIERS:
         stmt = stmt.where(ClientProfile.tier == filters.tier)
     if filters.mine:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, select, union_all
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from webapp.extensions import db
@@ -14,6 +25,7 @@ from webapp.models import (
     Contact,
     ContactCompanyLink,
     ContactEmail,
+    ContactPhone,
     ContactTag,
     RelationshipProfile,
 )
@@ -21,6 +33,7 @@ from webapp.services.search import like_pattern
 from webapp.services.touches import join_cadence, touch_due_column
 
 SORTS = {
+    "best": ("Best match", ()),  # with a search: whole name, then its start, then the rest
     "name": ("Name A–Z", (Contact.last_name, Contact.first_name, Contact.id)),
     "-name": ("Name Z–A", (Contact.last_name.desc(), Contact.first_name.desc(), Contact.id.desc())),
     "-created": ("Newest first", (Contact.created_at.desc(), Contact.id.desc())),
@@ -28,9 +41,15 @@ SORTS = {
     "title": ("Title", (Contact.title, Contact.last_name, Contact.id)),
     "touch_due": ("Touch due", ()),  # most overdue first, ordered in ``contacts_query``
 }
-DEFAULT_SORT = "name"
+DEFAULT_SORT = "best"  # without a search, the same as "name"
 # The keep-in-touch filter: contacts whose touch was due before today, or is due within two weeks.
 TOUCH_FILTERS = {"overdue": ("Overdue", -1), "soon": ("Due within 2 weeks", 14)}
+# A search written like a phone number, and how many digits it needs to be looked up as one.
+PHONE_LIKE = re.compile(r"\+?[\d\s().-]+")
+MIN_PHONE_DIGITS = 4
+# Misspelt names (PostgreSQL): words of letters only, at least three, the first four of them.
+MIN_FUZZY_LETTERS = 3
+MAX_FUZZY_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -44,19 +63,88 @@ class ContactFilters:
     tag: str = ""  # a tag's name, or "" for any
 
 
+def full_name():
+    """A contact's "First Last", written as the trigram index ``ix_contacts_full_name_trgm`` is
+    built on (migration 0011), so PostgreSQL answers a substring search from the index."""
+    return Contact.first_name + literal_column("' '") + Contact.last_name
+
+
 def _matches_text(q: str):
-    """SQL: the contact's name, one of their emails or one of their companies' names contains
-    ``q``. Three look-ups of ids, not an OR of subqueries run for every contact of the firm."""
+    """SQL: the contact's name, one of their emails, phone numbers or companies' names contains
+    ``q``, or (PostgreSQL) their name sounds like it. Look-ups of ids, not an OR of subqueries
+    run for every contact of the firm."""
     pattern = like_pattern(q)
-    full_name = Contact.first_name + " " + Contact.last_name
-    by_name = select(Contact.id).where(full_name.ilike(pattern, escape="\\"))
+    by_name = select(Contact.id).where(full_name().ilike(pattern, escape="\\"))
     by_email = select(ContactEmail.contact_id).where(ContactEmail.email.ilike(pattern, escape="\\"))
     by_company = (
         select(ContactCompanyLink.contact_id)
         .join(Company, Company.id == ContactCompanyLink.company_id)
         .where(Company.name.ilike(pattern, escape="\\"))
     )
-    return Contact.id.in_(union_all(by_name, by_email, by_company))
+    lookups = [by_name, by_email, by_company]
+    digits = phone_digits(q)
+    if digits:
+        lookups.append(
+            select(ContactPhone.contact_id).where(ContactPhone.number.like(f"%{digits}%"))
+        )
+    sounding = sounds_like(q)
+    if sounding is not None:
+        lookups.append(select(Contact.id).where(sounding))
+    return Contact.id.in_(union_all(*lookups))
+
+
+def phone_digits(q: str) -> str:
+    """The digits to find in stored (E.164) numbers when ``q`` is written like a phone number
+    ("020 7946 0018", "+44 20 7946"), national leading zeros dropped; "" when it is not one."""
+    if not PHONE_LIKE.fullmatch(q):
+        return ""
+    digits = re.sub(r"\D", "", q).lstrip("0")
+    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
+
+
+def sounds_like(q: str):
+    """SQL (PostgreSQL only, else None): every word of ``q`` sounds like the contact's first or
+    last name (the same ``soundex``, indexed by migration 0011) and is a few typing slips from
+    it, so "Jhon Smtih" finds John Smith but "Jon" does not find Jane."""
+    words = [
+        word.lower() for word in q.split() if word.isalpha() and len(word) >= MIN_FUZZY_LETTERS
+    ]
+    if not words or db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return and_(*(_sounds_like_word(word) for word in words[:MAX_FUZZY_WORDS]))
+
+
+def _sounds_like_word(word: str):
+    slips = 1 if len(word) < 4 else 2  # "Jhon" is two slips from "John"
+    return or_(
+        *(
+            and_(
+                func.soundex(name) == func.soundex(word),
+                func.levenshtein(func.lower(name), word) <= slips,
+            )
+            for name in (Contact.first_name, Contact.last_name)
+        )
+    )
+
+
+def match_rank(q: str):
+    """SQL: how well a matching contact's name matches ``q``: 0 the whole name, 1 the start of
+    it or of the last name, 2 anywhere in it, 3 only an email, phone, company or sound-alike."""
+    text = q.replace("\x00", "").lower()  # PostgreSQL refuses NUL bytes
+    name = func.lower(full_name())
+    starts = like_pattern(text)[1:]
+    return case(
+        (name == text, 0),
+        (
+            or_(
+                name.like(starts, escape="\\"),
+                func.lower(Contact.last_name).like(starts, escape="\\"),
+            ),
+            1,
+        ),
+        (name.like(like_pattern(text), escape="\\"), 2),
+        else_=3,
+    )
 
 
 def tag_names() -> list[str]:
@@ -109,5 +197,9 @@ def contacts_query(filters: ContactFilters, today: date | None = None) -> Select
         stmt = stmt.where(due <= today + timedelta(days=days_ahead))
     if filters.sort == "touch_due":
         return stmt.order_by(due.is_(None), due, Contact.last_name, Contact.id)
-    _, order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
-    return stmt.order_by(*order)
+    if filters.sort in SORTS and filters.sort != "best":
+        return stmt.order_by(*SORTS[filters.sort][1])
+    by_name = SORTS["name"][1]
+    if filters.q.strip():
+        return stmt.order_by(match_rank(filters.q.strip()), *by_name)
+    return stmt.order_by(*by_name)
