@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +18,7 @@ from tests.unit.relationship_builders import (
     user,
 )
 from webapp.models import LifeEvent, PermissionOverride
-from webapp.services import life_events
+from webapp.services import calendar, life_events
 from webapp.services.errors import NotFound, PermissionDenied, ValidationFailed
 
 
@@ -266,3 +266,37 @@ def test_managers_and_above_delete_events_with_an_audit_trail(db, contact, role)
     deleted = events_for(db, event)[-1]
     assert (deleted.action, deleted.user_id) == ("delete", deleter.user_id)
     assert deleted.changes["title"] == {"before": "Birthday", "after": None}
+
+
+# --- which events fall on given days ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        calendar.month_days(date(2026, 12, 6), 91),  # the summary's and Today's 91 days ahead
+        calendar.month_days(date(2028, 2, 1), 45),  # a leap February
+        {(1, 31), (2, 1), (2, 28), (3, 1), (3, 3), (7, 4)},  # runs broken and across months
+        set(),
+    ],
+    ids=["91 days from December", "a leap February", "scattered days", "no day"],
+)
+def test_on_month_days_selects_exactly_the_events_on_those_days(db, pairs):
+    contact = contact_of(None)
+    every_day = [date(2028, 1, 1) + timedelta(days=n) for n in range(366)]
+    db.session.add_all(
+        LifeEvent(
+            contact_id=contact.id,
+            event_type="anniversary",
+            title=f"{day:%d %b}",
+            event_month=day.month,
+            event_day=day.day,
+        )
+        for day in every_day
+    )
+    db.session.flush()
+
+    stmt = select(LifeEvent.event_month, LifeEvent.event_day).where(
+        LifeEvent.contact_id == contact.id, life_events.on_month_days(pairs)
+    )
+    assert {tuple(row) for row in db.session.execute(stmt)} == set(pairs)

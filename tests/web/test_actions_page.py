@@ -64,6 +64,27 @@ def test_each_tab_counts_its_pending_actions(client, manager, make_user, squads)
     assert tab_counts(client.get("/actions").text) == {"mine": 2, "squad": 5}
 
 
+def test_a_tabs_pages_count_its_pending_actions_and_a_filter_counts_its_own(
+    client, app, monkeypatch, manager, make_user, squads
+):
+    monkeypatch.setitem(app.config, "ACTIONS_PER_PAGE", 2)
+    teammate = make_user(squad=squads[0])
+    for _ in range(3):
+        add_action(manager)
+    add_action(manager, status="done")
+    for _ in range(4):
+        add_action(teammate)
+    _db.session.commit()
+
+    def pages(query: str) -> str:
+        return re.search(r"Page \d+ of \d+ · \d+ in all", client.get(f"/actions?{query}").text)[0]
+
+    assert pages("tab=mine") == "Page 1 of 2 · 3 in all"
+    assert pages("tab=squad&page=3") == "Page 3 of 4 · 7 in all"
+    assert pages("tab=mine&status=all") == "Page 1 of 2 · 4 in all"
+    assert pages(f"tab=squad&assignee={teammate.id}") == "Page 1 of 2 · 4 in all"
+
+
 def test_mine_lists_only_my_actions_and_squad_adds_my_squads(client, manager, make_user, squads):
     teammate = make_user(squad=squads[0])
     outsider = make_user(squad=squads[1])

@@ -138,6 +138,22 @@ def actions_query(
     )
 
 
+def pending_counts(actor: Actor, groups: dict[str, Select | None]) -> dict[str, int]:
+    """How many pending actions each group of assignees has (a select of user ids; ``None`` is
+    all the actor sees), in one query: one pass over the pending actions in the actor's scope,
+    however many groups (the Actions queue's tabs)."""
+    action = RelationshipAction
+    columns = [
+        func.count(action.id)
+        if ids is None
+        else func.count(action.id).filter(action.assigned_to_id.in_(ids))
+        for ids in groups.values()
+    ]
+    stmt = select(*columns).where(action.status == "pending")
+    row = db.session.execute(access.scope_actions(actor, stmt, action.assigned_to_id)).one()
+    return {name: count or 0 for name, count in zip(groups, row, strict=True)}
+
+
 def count_actions(actor: Actor, filters: ActionFilters = ActionFilters()) -> int:
     """How many actions ``actions_query`` would return, in one query."""
     stmt = select(func.count(RelationshipAction.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, or_, select
 
 from webapp import access
 from webapp.extensions import db
@@ -51,9 +51,24 @@ SCHEDULE_COLUMNS = {
 
 
 def on_month_days(pairs: Iterable[tuple[int, int]]) -> ColumnElement[bool]:
-    """SQL: the event falls on one of these (month, day) pairs (see ``calendar.month_days``)."""
+    """SQL: the event falls on one of these (month, day) pairs (see ``calendar.month_days``).
+
+    Runs of days in a month become one range each, so the 91 days ahead are four conditions on
+    ``ix_life_events_month_day``, not 91 (which SQLAlchemy built and compiled on every request).
+    """
+    runs: list[list[int]] = []  # [month, first day, last day]
+    for month, day in sorted(pairs):
+        if runs and runs[-1][0] == month and runs[-1][2] == day - 1:
+            runs[-1][2] = day
+        else:
+            runs.append([month, day, day])
+    if not runs:
+        return false()
     return or_(
-        *(and_(LifeEvent.event_month == m, LifeEvent.event_day == d) for m, d in sorted(pairs))
+        *(
+            and_(LifeEvent.event_month == month, LifeEvent.event_day.between(first, last))
+            for month, first, last in runs
+        )
     )
 
 
