@@ -17,7 +17,6 @@ from wtforms import (
     Form,
     FormField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -27,6 +26,7 @@ from webapp.guards import permission_required, signed_in_actor
 from webapp.models.custom_objects import CUSTOM_VALUE_TYPES
 from webapp.services import custom_objects
 from webapp.services.errors import Conflict, ValidationFailed
+from webapp.web.forms.select import SelectField
 
 bp = Blueprint("admin_custom_objects", __name__, url_prefix="/admin/custom-objects")
 

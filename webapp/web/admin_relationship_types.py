@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, StringField
 
 from webapp import access
 from webapp.extensions import db
@@ -19,6 +19,7 @@ from webapp.guards import permission_required, signed_in_actor
 from webapp.models import RelationshipType
 from webapp.services import contact_relationships as relationships
 from webapp.services.errors import Conflict, FieldValueInvalid, NotFound
+from webapp.web.forms.select import SelectField
 from webapp.web.formtools import show_service_errors
 
 if TYPE_CHECKING:

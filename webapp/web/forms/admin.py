@@ -12,7 +12,6 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
 )
@@ -21,6 +20,7 @@ from webapp import access
 from webapp.extensions import db
 from webapp.models import ROLES, Squad
 from webapp.web.forms.companies import optional_id
+from webapp.web.forms.select import SelectField
 
 NO_SQUAD = SelectChoice(value="", label="No squad")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from webapp.extensions import db
 from webapp.models import CLIENT_TIERS, Company, User
 from webapp.services.companies import CompanyInput
+from webapp.web.forms.select import SelectField
 
 NOBODY = SelectChoice(value="", label="Nobody")
 

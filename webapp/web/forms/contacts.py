@@ -11,7 +11,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from webapp.models import CONTACT_STAGES
 from webapp.services.contacts import CompanyLinkInput, ContactInput
 from webapp.services.validation import format_phone
+from webapp.web.forms.select import SelectField
 
 if TYPE_CHECKING:
     from webapp.models import Contact

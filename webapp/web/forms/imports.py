@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField
 
 from webapp.web.forms.contacts import optional_id
+from webapp.web.forms.select import SelectField
 
 OVERWRITE_HELP = (
     "Off: a contact Rapport already has keeps what it holds; only empty fields are filled in. "

@@ -11,12 +11,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from webapp.models import INTERACTION_KINDS
 from webapp.services.interactions import KIND_LABELS, MAX_SUMMARY
 from webapp.services.touches import CADENCE_CHOICES
+from webapp.web.forms.select import SelectField
 
 if TYPE_CHECKING:
     from webapp.models import Interaction

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from webapp.models import ACTION_TYPES, COMMUNICATION_CHANNELS
 from webapp.services.calendar import format_calendar_day
 from webapp.services.life_event_types import LIFE_EVENT_TYPES, life_event_type
 from webapp.services.validation import format_phone
+from webapp.web.forms.select import SelectField
 
 if TYPE_CHECKING:
     from webapp.models import LifeEvent, RelationshipProfile
