@@ -39,6 +39,14 @@ class RelationshipAction(TimestampMixin, db.Model):
             text("completed_at DESC"),
             "id",
         ),
+        # The queue's tab counts (``action_queries.pending_counts``): the pending actions alone,
+        # counted from the index without reading the table.
+        Index(
+            "ix_relationship_actions_pending_assignee",
+            "assigned_to_id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

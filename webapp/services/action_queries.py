@@ -142,16 +142,20 @@ def pending_counts(actor: Actor, groups: dict[str, Select | None]) -> dict[str, 
     """How many pending actions each group of assignees has (a select of user ids; ``None`` is
     all the actor sees), in one query: one pass over the pending actions in the actor's scope,
     however many groups (the Actions queue's tabs)."""
+    row = db.session.execute(pending_counts_query(actor, groups)).one()
+    return {name: count or 0 for name, count in zip(groups, row, strict=True)}
+
+
+def pending_counts_query(actor: Actor, groups: dict[str, Select | None]) -> Select:
+    """The one query of ``pending_counts``: ``count(*)`` over ``assigned_to_id``, so it is
+    answered from ``ix_relationship_actions_pending_assignee`` without reading the table."""
     action = RelationshipAction
     columns = [
-        func.count(action.id)
-        if ids is None
-        else func.count(action.id).filter(action.assigned_to_id.in_(ids))
+        func.count() if ids is None else func.count().filter(action.assigned_to_id.in_(ids))
         for ids in groups.values()
     ]
-    stmt = select(*columns).where(action.status == "pending")
-    row = db.session.execute(access.scope_actions(actor, stmt, action.assigned_to_id)).one()
-    return {name: count or 0 for name, count in zip(groups, row, strict=True)}
+    stmt = select(*columns).select_from(action).where(action.status == "pending")
+    return access.scope_actions(actor, stmt, action.assigned_to_id)
 
 
 def count_actions(actor: Actor, filters: ActionFilters = ActionFilters()) -> int:
