@@ -17,7 +17,6 @@ EXPRESSION_INDEXES = {"uq_contact_relationships_pair", "ix_relationship_actions_
 POSTGRESQL_SEARCH_INDEXES = {
     "ix_contacts_full_name_trgm",
     "ix_contact_emails_email_trgm",
-    "ix_contact_phones_number_trgm",
     "ix_companies_name_trgm",
     "ix_company_domains_domain_trgm",
     "ix_contacts_first_name_soundex",

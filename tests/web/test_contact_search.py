@@ -124,15 +124,16 @@ def test_the_people_picker_searches_the_same_way(client, login_as, smiths):
     assert ("John Smith" in misspelt) is _postgresql()
 
 
-def test_every_look_up_of_a_search_uses_an_index_on_postgresql(app, smiths):
+def test_every_look_up_of_a_name_search_uses_an_index_on_postgresql(app, smiths):
+    """Names, emails and companies from trigram indexes, sound-alikes from soundex ones (phone
+    numbers have none: docs/search.md, "Speed")."""
     if not _postgresql():
         pytest.skip("the trigram and soundex indexes are PostgreSQL's (migration 0011)")
     _db.session.execute(text("SET LOCAL enable_seqscan = off"))
-    plans = _plan("Jhon Smtih") + _plan("020 7946")
+    plans = _plan("Jhon Smtih")
     for index in (
         "ix_contacts_full_name_trgm",
         "ix_contact_emails_email_trgm",
-        "ix_contact_phones_number_trgm",
         "ix_companies_name_trgm",
         "ix_contacts_first_name_soundex",
         "ix_contacts_last_name_soundex",
