@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, case, exists, func, select, union_all
+from sqlalchemy import Select, exists, func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.models import ClientProfile, Company, CompanyDomain, Contact, ContactCompanyLink
-from webapp.services.search import like_pattern
+from webapp.services.search import like_pattern, name_rank
 
 
 def contact_count_column():
@@ -53,11 +53,4 @@ def matches_company(q: str):
 def company_rank(q: str):
     """SQL: how well a matching company's name matches ``q``: 0 all of it, 1 its start, 2
     anywhere in it, 3 only a domain."""
-    text = q.replace("\x00", "").lower()  # PostgreSQL refuses NUL bytes
-    name = func.lower(Company.name)
-    return case(
-        (name == text, 0),
-        (name.like(like_pattern(text)[1:], escape="\\"), 1),
-        (name.like(like_pattern(text), escape="\\"), 2),
-        else_=3,
-    )
+    return name_rank(Company.name, q)

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from sqlalchemy import (
     Select,
     and_,
-    case,
     exists,
     func,
     literal_column,
@@ -29,7 +28,7 @@ from webapp.models import (
     ContactTag,
     RelationshipProfile,
 )
-from webapp.services.search import like_pattern
+from webapp.services.search import like_pattern, name_rank
 from webapp.services.touches import join_cadence, touch_due_column
 
 SORTS = {
@@ -130,21 +129,7 @@ def _sounds_like_word(word: str):
 def match_rank(q: str):
     """SQL: how well a matching contact's name matches ``q``: 0 the whole name, 1 the start of
     it or of the last name, 2 anywhere in it, 3 only an email, phone, company or sound-alike."""
-    text = q.replace("\x00", "").lower()  # PostgreSQL refuses NUL bytes
-    name = func.lower(full_name())
-    starts = like_pattern(text)[1:]
-    return case(
-        (name == text, 0),
-        (
-            or_(
-                name.like(starts, escape="\\"),
-                func.lower(Contact.last_name).like(starts, escape="\\"),
-            ),
-            1,
-        ),
-        (name.like(like_pattern(text), escape="\\"), 2),
-        else_=3,
-    )
+    return name_rank(full_name(), q, Contact.last_name)
 
 
 def tag_names() -> list[str]:
