@@ -72,6 +72,27 @@ def filed_under(company_id: int):
     return union_all(own, by_contact).subquery("filed_under")
 
 
+def pending_filed(actor: Actor):
+    """The actor's pending actions as ``(company_id, due_on)`` rows, each under the company it is
+    filed under by the rule of ``filed_company_id``, through the same two joins as
+    ``filed_under`` (for every company at once) rather than that rule run for each action."""
+    action = RelationshipAction
+    own = select(action.company_id.label("company_id"), action.due_on.label("due_on")).where(
+        action.status == "pending", action.company_id.is_not(None)
+    )
+    by_contact = (
+        select(ContactCompanyLink.company_id.label("company_id"), action.due_on.label("due_on"))
+        .join(ContactCompanyLink, ContactCompanyLink.contact_id == action.contact_id)
+        .where(
+            action.status == "pending",
+            action.company_id.is_(None),
+            ContactCompanyLink.is_primary,
+        )
+    )
+    scoped = (access.scope_actions(actor, q, action.assigned_to_id) for q in (own, by_contact))
+    return union_all(*scoped).subquery("filed_pending")
+
+
 def is_overdue(action: RelationshipAction) -> bool:
     """Pending and past its due date, in the assignee's own timezone."""
     if not action.is_pending or action.due_on is None:

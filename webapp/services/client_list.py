@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, exists, func, select, union_all
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from webapp import access
 from webapp.extensions import db
 from webapp.models import (
     CLIENT_TIERS,
@@ -23,9 +22,9 @@ from webapp.models import (
     Contact,
     ContactCompanyLink,
     Partner,
-    RelationshipAction,
     User,
 )
+from webapp.services.action_queries import pending_filed
 from webapp.services.company_search import company_rank, contact_count_column, matches_company
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ class ClientFilters:
 
 def _action_counts(actor: Actor, today: date):
     """Per company: the viewer's pending actions filed under it, and how many are overdue."""
-    filed = _pending_filed(actor)
+    filed = pending_filed(actor)
     overdue = case((filed.c.due_on < today, 1), else_=0)
     return (
         select(
@@ -71,27 +70,6 @@ def _action_counts(actor: Actor, today: date):
         .group_by(filed.c.company_id)
         .subquery("client_actions")
     )
-
-
-def _pending_filed(actor: Actor):
-    """The viewer's pending actions as ``(company_id, due_on)``, filed by the rule of
-    ``action_queries.filed_company_id`` (the action's own company, else its contact's primary
-    one), through the joins ``filed_under`` uses rather than that rule run for each action."""
-    action = RelationshipAction
-    own = select(action.company_id.label("company_id"), action.due_on.label("due_on")).where(
-        action.status == "pending", action.company_id.is_not(None)
-    )
-    by_contact = (
-        select(ContactCompanyLink.company_id.label("company_id"), action.due_on.label("due_on"))
-        .join(ContactCompanyLink, ContactCompanyLink.contact_id == action.contact_id)
-        .where(
-            action.status == "pending",
-            action.company_id.is_(None),
-            ContactCompanyLink.is_primary,
-        )
-    )
-    scoped = (access.scope_actions(actor, q, action.assigned_to_id) for q in (own, by_contact))
-    return union_all(*scoped).subquery("filed_pending")
 
 
 def _last_touch_column():
