@@ -6,7 +6,7 @@ PORT ?= 5000
 FAKE_TWILIO_PORT ?= 5099
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format migrate bench bench-scheduler bench-explain clean
+.PHONY: run test lint format migrate bench bench-scheduler bench-explain bench-scaling clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench: $(VENV)/.installed-app
 ## same firm; writes bench/explain/
 bench-explain: $(VENV)/.installed-app
 	$(BIN)/python -m bench.explain
+
+## bench-scaling: each endpoint's ratio at BENCH_SCALE=0.1 and 1 side by side (bench/scaling.md
+## and scaling.svg), from the figures the two runs of make bench left
+bench-scaling: $(VENV)/.installed-app
+	$(BIN)/python -m bench.scaling
 
 ## bench-scheduler: one scheduler tick over the same firm, on SQLite and PostgreSQL
 bench-scheduler: $(VENV)/.installed-app

@@ -60,6 +60,7 @@ class Scale:
     life_events: int = 1_000_000
     actions: int = 500_000
     messages: int = 1_000_000
+    factor: float = 1  # BENCH_SCALE
 
     @classmethod
     def from_environment(cls) -> Scale:
@@ -69,6 +70,7 @@ class Scale:
         return cls(
             users=full.users,
             squads=full.squads,
+            factor=factor,
             **{
                 name: max(10, int(getattr(full, name) * factor))
                 for name in ("companies", "contacts", "life_events", "actions", "messages")

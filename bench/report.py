@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from sqlalchemy import text
 from bench import exports, imports
 from webapp.extensions import db
 
-RESULTS = Path(__file__).with_name("results.md")
+HERE = Path(__file__).parent
 COUNTED_TABLES = (
     "users", "companies", "client_profiles", "contacts", "life_events",
     "relationship_actions", "tasks", "messages",
@@ -151,3 +152,17 @@ def render(scale, figures: dict, settings: dict) -> str:
             *exports.report_lines(figures),
         ]
     )
+
+
+def results_path(scale_factor: float, suffix: str = ".md") -> Path:
+    """``results.md`` for the full scale, ``results-scale-0.1.md`` and the like for another."""
+    name = "results" if scale_factor == 1 else f"results-scale-{scale_factor:g}"
+    return HERE / f"{name}{suffix}"
+
+
+def write(scale, text: str, figures: dict) -> Path:
+    """Write the report and its figures (JSON, for ``bench/scaling.py``); return its path."""
+    path = results_path(scale.factor)
+    path.write_text(text + "\n")
+    results_path(scale.factor, ".json").write_text(json.dumps(figures, indent=1) + "\n")
+    return path

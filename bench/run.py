@@ -4,7 +4,9 @@
    scheduler tick over it, then a second (which must find nothing to do).
 2. Serves it with gunicorn and drives it from a second process (``bench/load.py``) over loopback:
    each endpoint alone, then a mixed run that must end with zero errors.
-3. Prints the results and writes them, with the machine's details, to ``bench/results.md``.
+3. Prints the results and writes them, with the machine's details, to ``bench/results.md``
+   (``results-scale-<BENCH_SCALE>.md`` at another scale), the figures beside it as JSON for
+   ``bench/scaling.py``.
 
 Settings: BENCH_SCALE (1 = the issue's figures), BENCH_SECONDS and BENCH_CONCURRENCY (per
 endpoint), BENCH_MIXED_SECONDS and BENCH_MIXED_CLIENTS, BENCH_WORKERS, BENCH_POSTGRES_URL.
@@ -102,9 +104,9 @@ def main() -> None:
                 "mixed_clients": MIXED_CLIENTS, "workers": WORKERS}  # fmt: skip
     text = report.render(scale, figures, settings)
     print(text)
-    report.RESULTS.write_text(text + "\n")
+    written = report.write(scale, text, figures)
     if report.mixed_errors(figures):
-        raise SystemExit("the mixed run had errors: see bench/results.md")
+        raise SystemExit(f"the mixed run had errors: see {written}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 from bench.firm import EXECUTIVE_EMAIL, PASSWORD, Scale
+from webapp.web.contact_sections import LAZY
 
 SAMPLE = 200
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -70,9 +71,26 @@ def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list
     return [
         spec("minimal endpoint (one row by id)", [f"/bench/minimal/{i}" for i in contacts], {}),
         spec("contacts search page", [f"/contacts?q=Last{i}" for i in contacts], pages, weight=2),
+        # Its first screen: the page alone (no section below it loads before a scroll).
         spec("contact page", [f"/contacts/{i}" for i in contacts], pages, weight=3),
         spec("client page", [f"/clients/{i}" for i in clients], pages, weight=2),
         spec("Actions queue, executive (Everyone)", ["/actions?tab=everyone"], pages),
+        spec("Today, executive", ["/"], pages, weight=2),
+        spec("Clients list", ["/clients"], pages),
+        spec("Team view, executive (everyone)", ["/team"], pages, weight=0.5),
+        *(
+            spec(
+                f"contact page: {name} (loaded on scroll)",
+                [f"/contacts/{i}/sections/{name}" for i in contacts],
+                {**pages, "HX-Request": "true"},
+            )
+            for name in (section.name for section in LAZY)  # below the page's first screen
+        ),
+        spec(
+            "contact's relationship map (JSON, loaded by the page)",
+            [f"/contacts/{i}/relationship-map.json" for i in contacts],
+            pages,
+        ),
         spec("GET v2 record", [f"/api/v2/contact/{i}" for i in contacts], api, weight=2),
         spec("PATCH v2 record", [f"/api/v2/contact/{i}" for i in contacts], api, "PATCH", titles),
         spec(

@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -248,6 +248,21 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Sign in").click()
+
+
+def open_section(page: Page, section_id: str) -> Locator:
+    """Scroll a contact-page section into view, as a reader does, and wait until it has loaded in
+    place of its placeholder (templates/contacts/_lazy_section.html). A relationship map of a
+    contact linked to nobody loads as nothing at all."""
+    page.evaluate("(id) => document.getElementById(id)?.scrollIntoView()", section_id)
+    expect(page.locator(f"#{section_id}.lazy-section")).to_have_count(0)
+    return page.locator(f"#{section_id}")
+
+
+def open_every_section(page: Page) -> None:
+    """Load every section of a contact page (before a full-page screenshot, say)."""
+    for section_id in ("conversation", "timeline", "people", "introductions", "relationship-map"):
+        open_section(page, section_id)
 
 
 def assert_fits_the_screen(page: Page, what: str) -> None:

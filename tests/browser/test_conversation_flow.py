@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     LiveServer,
     Seeded,
     assert_fits_the_screen,
+    open_every_section,
     shoot,
     sign_in,
 )
@@ -47,6 +48,8 @@ def _unique(text: str) -> str:
 def _open_contact(page: Page, seeded: Seeded) -> None:
     page.goto(f"/contacts/{seeded.messaging_contact.id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pemberton")
+    open_every_section(page)  # they load as they scroll into view
+    page.evaluate("window.scrollTo(0, 0)")
     page.evaluate("window.__marker = 1")  # a full page load would forget it
 
 

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Error, Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import LiveServer, shoot, sign_in
+from tests.browser.conftest import LiveServer, open_section, shoot, sign_in
 from webapp import access
 from webapp.extensions import db
 from webapp.models import Contact, RelationshipType, User
@@ -135,6 +135,7 @@ def test_the_client_page_draws_its_relationship_map(
     shoot(page, "csp-client-map")
     problems.read_violations(page, "client page")
     _visit(page, problems, f"/contacts/{own_people.contact_ids[0]}")  # the contact page's map
+    open_section(page, "relationship-map")
     expect(page.locator("#relationship-map")).to_have_attribute("data-map-state", "ready")
 
     problems.read_violations(page, "maps")

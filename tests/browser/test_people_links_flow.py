@@ -28,6 +28,8 @@ from tests.browser.conftest import (
     PHONE,
     LiveServer,
     assert_fits_the_screen,
+    open_every_section,
+    open_section,
     shoot,
     sign_in,
 )
@@ -196,6 +198,8 @@ def _link_to(page: Page, other: tuple) -> Locator:
 def _open_contact(page: Page, contact_id: int, person: tuple) -> None:
     page.goto(f"/contacts/{contact_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(_name(person))
+    open_every_section(page)  # they load as they scroll into view
+    page.evaluate("window.scrollTo(0, 0)")
 
 
 def _open_the_form(page: Page) -> Locator:
@@ -361,6 +365,7 @@ def _peter_reads_it_the_other_way(page: Page, people: LinkedPeople) -> str:
     link.get_by_role("link", name="Peter Smith").click()
     expect(page).to_have_url(re.compile(rf"/contacts/{people.peter}(#.*)?$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Peter Smith")
+    open_section(page, "people")  # scrolling down to it loads it
     his = page.locator(f"#{link_id}")
     expect(his).to_have_text(re.compile(r"^\s*Has assistant\s+Ada Lovelace\b"))
     expect(_count(page)).to_have_text("1")
@@ -389,6 +394,7 @@ def _change_the_type_and_back(page: Page, live_server: LiveServer, people, link_
     ]
     page.locator(f"#{link_id}").get_by_role("link", name="Ada Lovelace").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ada Lovelace")
+    open_section(page, "people")
     expect(page.locator(f"#{link_id}")).to_have_text(re.compile(r"^\s*Colleague of\s+Peter Smith"))
 
     _change_type(page, link_id, PETER, "assistant of")  # back, on Ada's page

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     LiveServer,
     Seeded,
     assert_fits_the_screen,
+    open_every_section,
     shoot,
     sign_in,
 )
@@ -81,6 +82,8 @@ def _timeline_entries(page: Page) -> Locator:
 def _open_contact(page: Page, contact_id: int, last_name: str) -> None:
     page.goto(f"/contacts/{contact_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(last_name)
+    open_every_section(page)  # they load as they scroll into view
+    page.evaluate("window.scrollTo(0, 0)")
     page.evaluate("window.__marker = 1")  # a full page load would forget it
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from webapp.services.records import registry
+from webapp.web import contact_sections
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -85,6 +86,8 @@ def record_paths(ids: dict[str, int]) -> list[dict[str, Any]]:
 def path_fills(rule, values: dict[str, Any], record_ids: dict[str, int]) -> list[dict[str, Any]]:
     """The path values to try for ``rule``: once, or once per record type and relationship."""
     values = values | {"target_id": 1, "value": "x", "api_name": "accounts"}
+    if "section_name" in rule.arguments:  # each contact-page section loaded on scroll
+        return [values | {"section_name": section.name} for section in contact_sections.LAZY]
     if "record_type" not in rule.arguments:
         # /api/v2/contact/<id>/emails and the like name their record type in the path.
         named = rule.rule.split("/")[3] if rule.rule.startswith("/api/v2/") else ""
@@ -99,6 +102,8 @@ def path_fills(rule, values: dict[str, Any], record_ids: dict[str, int]) -> list
 EXTRA_QUERIES = {
     "clients.show": lambda w: [(("print", "1"),)],
     "contacts.index": lambda w: [(("archived", "1"),)],
+    # Every section below the first screen in place, as the page opens them without JavaScript.
+    "contacts.show": lambda w: [tuple(("open", section.name) for section in contact_sections.LAZY)],
     "contact_messages.draft": lambda w: [(("template_id", str(w.template.id)),)],
     "contact_messages.section": lambda w: [(("compose_for", str(w.action.id)),)],
     "contact_people.choices": lambda w: [(("q", "img"),)],

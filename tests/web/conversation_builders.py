@@ -79,4 +79,4 @@ def messages_of(contact: Contact) -> list[Message]:
 
 def conversation_html(client, contact: Contact) -> str:
     """The conversation section of the contact's page, as the signed-in client sees it."""
-    return section(client.get(f"/contacts/{contact.id}").text, "conversation")
+    return section(client.get(f"/contacts/{contact.id}?open=conversation").text, "conversation")

@@ -150,7 +150,7 @@ def test_a_media_url_left_in_the_hidden_box_does_not_stop_an_sms(client, me, ada
 def test_a_plain_form_post_redirects_to_the_conversation(client, me, ada, fake_twilio):
     response = send(client, ada, headers={})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/contacts/{ada.id}#conversation"
+    assert response.headers["Location"] == f"/contacts/{ada.id}?open=conversation#conversation"
     assert len(fake_twilio.sent) == 1
 
 

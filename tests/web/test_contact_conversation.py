@@ -195,7 +195,7 @@ def test_the_poll_without_a_version_answers_the_list(client, me, ada):
 def test_a_plain_request_for_the_list_goes_to_the_page(client, me, ada):
     response = client.get(f"/contacts/{ada.id}/messages")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/contacts/{ada.id}#conversation"
+    assert response.headers["Location"] == f"/contacts/{ada.id}?open=conversation#conversation"
 
 
 def test_the_poll_of_an_unknown_contact_is_404(client, me):
@@ -248,7 +248,7 @@ def add_conversation(contact, count: int, start: int = 0) -> None:
 @pytest.mark.parametrize(
     ("path", "headers"),
     [
-        ("/contacts/{id}", {}),
+        ("/contacts/{id}?open=conversation", {}),
         ("/contacts/{id}/conversation", HTMX),
         ("/contacts/{id}/messages", HTMX),
     ],

@@ -66,7 +66,9 @@ def entry_ids(html: str) -> list[str]:
 
 
 def timeline_text(client, contact) -> str:
-    return visible_text(section(client.get(f"/contacts/{contact.id}").text, "timeline"))
+    return visible_text(
+        section(client.get(f"/contacts/{contact.id}?open=timeline").text, "timeline")
+    )
 
 
 # --- logging --------------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ def test_the_log_form_offers_today_and_me_and_active_colleagues(client, me, robe
     make_user(name="Ada Active")
     make_user(name="Ian Inactive", active=False)
     _db.session.commit()
-    html = section(client.get(f"/contacts/{robert.id}").text, "timeline")
+    html = section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
     date_box = control(html, "interaction-occurred_on")
     assert 'value="2026-11-24"' in date_box and 'max="2026-11-24"' in date_box
     assert f'<option selected value="{me.id}">Me</option>' in html
@@ -200,7 +202,7 @@ def test_without_htmx_logging_redirects_to_the_timeline_and_errors_show_on_the_p
 ):
     response = client.post(f"/contacts/{robert.id}/interactions", data=log_post())
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/contacts/{robert.id}#timeline")
+    assert response.headers["Location"].endswith(f"/contacts/{robert.id}?open=timeline#timeline")
     failed = client.post(f"/contacts/{robert.id}/interactions", data=log_post(summary=""))
     assert failed.status_code == 422
     assert "<h1" in failed.text  # the whole page
@@ -286,7 +288,7 @@ def test_deleting_an_interaction_moves_the_last_touch_back_to_the_one_before(cli
 def test_another_member_sees_no_edit_buttons_and_is_refused(client, me, robert, login_as):
     logged = log(me, robert)
     login_as("member", name="Other Member")
-    html = section(client.get(f"/contacts/{robert.id}").text, "timeline")
+    html = section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
     assert "Talked renewal" in html
     assert f"/interactions/{logged.id}/edit" not in html
     assert f"/interactions/{logged.id}/delete" not in html
@@ -304,7 +306,7 @@ def test_someone_with_manage_may_edit_and_delete_anyones_interaction(
 ):
     logged = log(me, robert)
     login_as(role)
-    html = section(client.get(f"/contacts/{robert.id}").text, "timeline")
+    html = section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
     assert f"/interactions/{logged.id}/edit" in html
     edited = client.post(
         f"/contacts/{robert.id}/interactions/{logged.id}",
@@ -332,7 +334,7 @@ def test_viewers_without_update_see_the_timeline_but_no_form(client, robert, mak
         PermissionOverride(permission="relationships:update", granted=False)
     ]
     _db.session.commit()
-    html = section(client.get(f"/contacts/{robert.id}").text, "timeline")
+    html = section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
     assert "Logged by someone" in html
     assert 'id="interaction-form"' not in html
     refused = client.post(f"/contacts/{robert.id}/interactions", data=log_post(), headers=HTMX)
@@ -350,7 +352,7 @@ def archive(contact) -> None:
 def test_an_archived_contact_offers_no_log_form(client, me, robert):
     log(me, robert)
     archive(robert)
-    html = section(client.get(f"/contacts/{robert.id}").text, "timeline")
+    html = section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
     assert 'id="interaction-form"' not in html
     assert "This contact is archived: restore them to log interactions." in visible_text(html)
     assert "/edit" not in html and "Talked renewal" in html
@@ -401,7 +403,7 @@ def test_the_timeline_mixes_interactions_messages_and_done_actions_newest_first(
     done.completed_at = at(21, 10)
     _db.session.commit()
 
-    html = section(client.get(f"/contacts/{robert.id}").text, "timeline")
+    html = section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
     assert entry_ids(html) == [
         f"interaction-{note.id}",
         f"message-{received.id}",
@@ -418,7 +420,9 @@ def test_the_timeline_mixes_interactions_messages_and_done_actions_newest_first(
 
 def test_a_failed_message_is_marked_not_delivered(client, me, robert):
     add_message(robert, "Hello?", sent_by=me, status="failed", error_message="Unreachable")
-    text = visible_text(section(client.get(f"/contacts/{robert.id}").text, "timeline"))
+    text = visible_text(
+        section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
+    )
     assert "SMS sent Not delivered" in text
 
 
@@ -440,7 +444,7 @@ def test_an_empty_timeline_says_what_will_appear(client, me, robert):
 def test_the_timeline_shows_20_entries_then_show_older_brings_the_rest(client, me, robert):
     for n in range(25):
         log(me, robert, occurred_on=f"2026-10-{n + 1:02d}", summary=f"Call number {n}")
-    html = section(client.get(f"/contacts/{robert.id}").text, "timeline")
+    html = section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
     first = entry_ids(html)
     assert len(first) == 20
     assert "Call number 24" in html and "Call number 5<" in html and "Call number 4<" not in html
@@ -457,7 +461,7 @@ def test_the_timeline_shows_20_entries_then_show_older_brings_the_rest(client, m
 def test_show_older_without_htmx_opens_the_page_at_the_older_entries(client, me, robert):
     for n in range(22):
         log(me, robert, occurred_on=f"2026-10-{n + 1:02d}", summary=f"Call number {n}")
-    html = client.get(f"/contacts/{robert.id}").text
+    html = client.get(f"/contacts/{robert.id}?open=timeline").text
     link = re.search(r'href="([^"]*timeline_before=[^"]+)"', section(html, "timeline")).group(1)
     page = client.get(link.replace("&amp;", "&"))
     timeline = section(page.text, "timeline")
@@ -474,7 +478,7 @@ def test_an_unreadable_cursor_starts_from_the_newest(client, me, robert):
 
 
 def test_the_list_reloads_alone_for_touches_made_elsewhere(client, me, robert):
-    html = section(client.get(f"/contacts/{robert.id}").text, "timeline")
+    html = section(client.get(f"/contacts/{robert.id}?open=timeline").text, "timeline")
     assert 'hx-trigger="touches-changed from:body, actions-changed from:body"' in html
     log(me, robert, summary="Logged meanwhile")
     response = client.get(f"/contacts/{robert.id}/timeline/entries", headers=HTMX)

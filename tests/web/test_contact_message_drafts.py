@@ -57,14 +57,14 @@ def filled(client, contact, template, **args) -> str:
 
 
 def test_the_composer_offers_the_templates_to_start_from(client, me, ada, greeting):
-    html = section(client.get(f"/contacts/{ada.id}").text, "conversation")
+    html = section(client.get(f"/contacts/{ada.id}?open=conversation").text, "conversation")
     assert f'<option value="{greeting.id}">Greeting</option>' in html
     assert f'hx-get="/contacts/{ada.id}/messages/draft"' in html
     assert 'hx-include="#message-auto_action_id"' in html
 
 
 def test_without_templates_there_is_no_template_choice(client, me, ada):
-    html = section(client.get(f"/contacts/{ada.id}").text, "conversation")
+    html = section(client.get(f"/contacts/{ada.id}?open=conversation").text, "conversation")
     assert "Start from a template" not in html
 
 
@@ -100,7 +100,7 @@ def test_an_unknown_or_missing_template_is_404(client, me, ada):
 
 
 def history_of(client, contact) -> str:
-    html = client.get(f"/contacts/{contact.id}").text
+    html = client.get(f"/contacts/{contact.id}?open=conversation").text
     return visible_text(html[html.index('aria-labelledby="history-heading"') :])
 
 

@@ -13,7 +13,9 @@ from webapp.extensions import db as _db
 from webapp.models import Message
 from webapp.services import actions as action_service
 from webapp.services import calendar, interactions, life_events, profiles
+from webapp.web.contact_sections import LAZY
 
+EVERY_SECTION = "&".join(f"open={section.name}" for section in LAZY)
 EVENT_TYPES = ("birthday", "anniversary", "promotion", "new_job", "wedding")
 HTMX = {"HX-Request": "true"}
 
@@ -90,6 +92,8 @@ def add_events_and_actions(world, count: int, start: int = 0) -> None:
         ("/contacts/{id}/timeline", HTMX),
         ("/contacts/{id}/timeline/entries", HTMX),
         ("/contacts/{id}/keep-in-touch", HTMX),
+        ("/contacts/{id}?" + EVERY_SECTION, {}),
+        *((f"/contacts/{{id}}/sections/{section.name}", HTMX) for section in LAZY),
     ],
     ids=[
         "page",
@@ -99,6 +103,8 @@ def add_events_and_actions(world, count: int, start: int = 0) -> None:
         "timeline section",
         "timeline list",
         "keep-in-touch card",
+        "page with every section in place",
+        *(f"{section.name} loaded on scroll" for section in LAZY),
     ],
 )
 def test_contact_page_runs_the_same_queries_for_2_and_40_events_and_actions(
@@ -114,7 +120,7 @@ def test_contact_page_runs_the_same_queries_for_2_and_40_events_and_actions(
 
 def test_the_page_really_lists_all_forty(client, world):
     add_events_and_actions(world, 40)
-    html = client.get(f"/contacts/{world['contact'].id}").text
+    html = client.get(f"/contacts/{world['contact'].id}?{EVERY_SECTION}").text
     assert all(f"Event {n}<" in html for n in range(40))
     assert all(f"Action {n}<" in html for n in range(40))
     assert "Done and dismissed (20)" in html

@@ -48,7 +48,7 @@ def link(user, contact_is, name: str, of_contact) -> ContactRelationship:
 
 
 def people_text(client, contact) -> str:
-    return visible_text(section(client.get(f"/contacts/{contact.id}").text, "people"))
+    return visible_text(section(client.get(f"/contacts/{contact.id}?open=people").text, "people"))
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_a_plain_post_redirects_to_the_section(client, family):
     response = client.post(f"/contacts/{peter.id}/people", data=form)
 
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/contacts/{peter.id}#people")
+    assert response.headers["Location"].endswith(f"/contacts/{peter.id}?open=people#people")
 
 
 def test_without_javascript_the_search_button_lists_the_matches(client, family):
@@ -238,7 +238,7 @@ def test_changing_the_type_changes_both_readings(client, me, family):
 def test_the_type_select_names_the_types_from_this_side(client, me, family):
     peter, john, _ = family
     edge = link(me, peter, "uncle", john)
-    html = section(client.get(f"/contacts/{john.id}").text, "people")
+    html = section(client.get(f"/contacts/{john.id}?open=people").text, "people")
     select_html = html[html.index(f'id="person-link-type-{edge.id}"') :]
     selected = select_html[: select_html.index("</select>")]
     assert f'<option value="{type_id("uncle")}" selected>nephew of</option>' in selected
@@ -297,7 +297,7 @@ def test_a_reader_sees_the_links_but_no_controls(client, me, family):
     )
     _db.session.commit()
 
-    html = section(client.get(f"/contacts/{peter.id}").text, "people")
+    html = section(client.get(f"/contacts/{peter.id}?open=people").text, "people")
 
     assert "Uncle of John Smith" in visible_text(html)
     assert "Link a person" not in html and "/delete" not in html
@@ -311,7 +311,7 @@ def test_an_archived_contact_shows_its_links_without_controls(client, me, family
     peter.archived_at = peter.created_at
     _db.session.commit()
 
-    html = section(client.get(f"/contacts/{peter.id}").text, "people")
+    html = section(client.get(f"/contacts/{peter.id}?open=people").text, "people")
 
     assert "Uncle of John Smith" in visible_text(html)
     assert "Link a person" not in html
@@ -346,7 +346,7 @@ def test_a_change_tells_the_map_and_introductions_to_reload(client, me, family):
     assert linked.headers["HX-Trigger"] == "people-changed"
     assert refused.status_code == 409 and "HX-Trigger" not in refused.headers
     assert "HX-Trigger" not in opened.headers
-    page = client.get(f"/contacts/{peter.id}").text
+    page = client.get(f"/contacts/{peter.id}?open=people").text
     assert 'hx-trigger="people-changed from:body"' in section(page, "introductions")
     assert 'id="contact-map-slot"' in page
 
@@ -380,7 +380,7 @@ def test_the_cards_redirect_a_plain_request_to_the_page(client, family):
     for part, anchor in (("map", "relationship-map"), ("introductions", "introductions")):
         response = client.get(f"/contacts/{peter.id}/people/{part}")
         assert response.status_code == 302
-        assert response.headers["Location"].endswith(f"/contacts/{peter.id}#{anchor}")
+        assert response.headers["Location"].endswith(f"/contacts/{peter.id}?open={anchor}#{anchor}")
 
 
 def test_recent_history_names_link_changes_on_both_pages(client, me, family):
@@ -393,7 +393,7 @@ def test_recent_history_names_link_changes_on_both_pages(client, me, family):
     )
 
     for person in (peter, john):
-        page = client.get(f"/contacts/{person.id}").text
+        page = client.get(f"/contacts/{person.id}?open=people").text
         history = visible_text(page[page.index('id="history-heading"') :])
         assert "Link to a person created by Mia Member" in history
         assert "Link to a person updated by Mia Member" in history

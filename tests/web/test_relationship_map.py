@@ -346,7 +346,7 @@ def test_the_client_page_lists_the_map_as_people_by_company_without_javascript(c
 
 
 def test_the_contact_page_lists_the_contacts_map_with_them_first(client, world):
-    card = map_card(client, f"/contacts/{world['cleo'].id}")
+    card = map_card(client, f"/contacts/{world['cleo'].id}?open=relationship-map")
     text = visible_text(card)
 
     assert f'data-map-url="/contacts/{world["cleo"].id}/relationship-map.json"' in card
@@ -375,14 +375,14 @@ def test_a_contact_linked_to_nobody_has_no_map_card(client, world):
     loner = person("Lou", "Loner", world["acme"])
     _db.session.commit()
 
-    html = client.get(f"/contacts/{loner.id}").get_data(as_text=True)
+    html = client.get(f"/contacts/{loner.id}?open=relationship-map").get_data(as_text=True)
 
     assert "Lou Loner" in html
     assert 'id="relationship-map"' not in html
 
 
 def test_an_archived_contacts_page_has_no_map(client, world):
-    html = client.get(f"/contacts/{world['eve'].id}").get_data(as_text=True)
+    html = client.get(f"/contacts/{world['eve'].id}?open=relationship-map").get_data(as_text=True)
 
     assert "This contact was archived" in html
     assert 'id="relationship-map"' not in html

@@ -40,7 +40,13 @@ ID_ARGUMENTS = {
     "type_id",
 }
 # The records API's path words: a record type, a relationship's api name, an email, a domain...
-WORD_ARGUMENTS = {"record_type": "contact", "api_name": "accounts", "value": "x", "slug": "project"}
+WORD_ARGUMENTS = {
+    "record_type": "contact",
+    "api_name": "accounts",
+    "value": "x",
+    "slug": "project",
+    "section_name": "timeline",  # a contact-page section loaded on scroll
+}
 
 
 def _routes() -> list[tuple[str, str, str]]:

@@ -35,7 +35,9 @@ def link(user, contact_is, name: str, of_contact) -> None:
 
 
 def card(client, contact) -> str:
-    return visible_text(section(client.get(f"/contacts/{contact.id}").text, "introductions"))
+    return visible_text(
+        section(client.get(f"/contacts/{contact.id}?open=introductions").text, "introductions")
+    )
 
 
 def chains(me, contact) -> list[list[str]]:
@@ -141,9 +143,9 @@ def test_a_person_we_know_already_says_so(client, me, target):
 
 def test_the_card_costs_the_same_queries_however_wide_the_web(client, count_queries, me, target):
     def page_queries() -> int:
-        client.get(f"/contacts/{target.id}")
+        client.get(f"/contacts/{target.id}?open=introductions")
         with count_queries() as statements:
-            client.get(f"/contacts/{target.id}")
+            client.get(f"/contacts/{target.id}?open=introductions")
         return len(statements)
 
     hub, mid, far = person("Hub", 1), person("Mid", 2), person("Far", 3)

@@ -47,6 +47,22 @@ class RelationshipAction(TimestampMixin, db.Model):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # The Team view's "last active" (``team._last_activity``): a person's latest done action.
+        Index(
+            "ix_relationship_actions_completed_by",
+            "completed_by_id",
+            "completed_at",
+            postgresql_where=text("status = 'done'"),
+            sqlite_where=text("status = 'done'"),
+        ),
+        # The Team view's "done in 30 days" and weekly chart: an assignee's done actions by time.
+        Index(
+            "ix_relationship_actions_done_assignee",
+            "assigned_to_id",
+            "completed_at",
+            postgresql_where=text("status = 'done'"),
+            sqlite_where=text("status = 'done'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

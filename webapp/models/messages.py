@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, case
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    text,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +50,14 @@ class Message(TimestampMixin, db.Model):
         # A retried request with the same Idempotency-Key finds the message it already sent.
         UniqueConstraint("sent_by_id", "idempotency_key"),
         Index("ix_messages_contact_conversation", "contact_id", "created_at"),
+        # The Team view's "last active" (``team._last_activity``): a person's latest sent message.
+        Index(
+            "ix_messages_sent_by_outbound",
+            "sent_by_id",
+            "created_at",
+            postgresql_where=text("direction = 'outbound'"),
+            sqlite_where=text("direction = 'outbound'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,7 +30,11 @@ class Interaction(TimestampMixin, db.Model):
     """A call, meeting, email or note logged on a contact: a touch for the keep-in-touch cadence."""
 
     __tablename__ = "interactions"
-    __table_args__ = (Index("ix_interactions_contact_timeline", "contact_id", "occurred_on"),)
+    __table_args__ = (
+        Index("ix_interactions_contact_timeline", "contact_id", "occurred_on"),
+        # The Team view's "last active" (``team._last_activity``): a person's latest logged one.
+        Index("ix_interactions_created_by", "created_by_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))

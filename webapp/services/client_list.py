@@ -43,6 +43,7 @@ SORTS = {
     "overdue": "Most overdue actions",
 }
 DEFAULT_SORT = "best"  # without a search, the same as "name"
+COUNT_SORTS = {"open", "overdue"}  # the sorts that read every client's action counts
 
 
 @dataclass(frozen=True)
@@ -93,29 +94,42 @@ def _deal_size_column():
     )
 
 
+def _row_counts(actor: Actor, today: date):
+    """(open, overdue) of one listed company, as correlated subqueries over the same filing
+    rule: PostgreSQL computes them after the sort and limit, for the page's rows alone."""
+    filed = pending_filed(actor)
+    mine = select(func.count()).select_from(filed).where(filed.c.company_id == Company.id)
+    overdue = mine.where(filed.c.due_on < today)
+    return tuple(q.correlate(Company).scalar_subquery() for q in (mine, overdue))
+
+
+def _sorted_counts(actor: Actor, today: date, stmt: Select):
+    """(open, overdue) for every client at once, joined to ``stmt``: for the sorts and the
+    filter that read the counts of every client."""
+    counts = _action_counts(actor, today)
+    stmt = stmt.outerjoin(counts, counts.c.company_id == Company.id)
+    return stmt, func.coalesce(counts.c.open_count, 0), func.coalesce(counts.c.overdue_count, 0)
+
+
 def clients_query(actor: Actor, filters: ClientFilters, today: date) -> Select:
     """Rows of ``(Company, contact_count, open_actions, overdue_actions, last_touch_on,
     deal_size)`` for the filters and sort, with the client profile, account manager and
     domains loaded. ``today`` is the viewer's day: an action due before it is overdue."""
-    counts = _action_counts(actor, today)
-    open_actions = func.coalesce(counts.c.open_count, 0)
-    overdue_actions = func.coalesce(counts.c.overdue_count, 0)
+    stmt = select(Company).join(ClientProfile, ClientProfile.company_id == Company.id)
+    if filters.overdue_only or filters.sort in COUNT_SORTS:
+        stmt, open_actions, overdue_actions = _sorted_counts(actor, today, stmt)
+    else:
+        open_actions, overdue_actions = _row_counts(actor, today)
     last_touch = _last_touch_column().label("last_touch_on")
-    stmt = (
-        select(
-            Company,
-            contact_count_column(),
-            open_actions.label("open_actions"),
-            overdue_actions.label("overdue_actions"),
-            last_touch,
-            _deal_size_column().label("deal_size"),
-        )
-        .join(ClientProfile, ClientProfile.company_id == Company.id)
-        .outerjoin(counts, counts.c.company_id == Company.id)
-        .options(
-            contains_eager(Company.client_profile).joinedload(ClientProfile.account_manager),
-            selectinload(Company.domains),
-        )
+    stmt = stmt.add_columns(
+        contact_count_column(),
+        open_actions.label("open_actions"),
+        overdue_actions.label("overdue_actions"),
+        last_touch,
+        _deal_size_column().label("deal_size"),
+    ).options(
+        contains_eager(Company.client_profile).joinedload(ClientProfile.account_manager),
+        selectinload(Company.domains),
     )
     stmt = _filtered(stmt, actor, filters)
     if filters.overdue_only:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from webapp import access
 from webapp.extensions import db
 from webapp.models import RelationshipAction
-from webapp.services import partners, summaries
+from webapp.services import partners, relationship_map, summaries
 from webapp.services.action_queries import filed_company_id
 from webapp.services.calendar import today_in
 from webapp.services.errors import NotFound
@@ -148,5 +148,7 @@ def render_client_page(
         "actions_card": actions_card
         or ActionsSection(company=summary.company, actions=summary.actions, today=summary.today),
     }
+    if not printing:  # the printed page has no map
+        context["rmap"] = relationship_map.client_map(actor, company_id)
     template = "clients/print.html" if printing else "clients/show.html"
     return render_template(template, **context)

@@ -26,17 +26,17 @@ from webapp.services import interactions, keep_in_touch, timeline
 from webapp.services.calendar import today_in
 from webapp.services.errors import Conflict, ValidationFailed
 from webapp.services.profiles import find_profile
+from webapp.web.contact_sections import builds, page_url
 from webapp.web.contacts import contact_page
 from webapp.web.forms.interactions import EDIT_PREFIX, CadenceForm, InteractionForm
 from webapp.web.formtools import show_section_errors
+from webapp.web.keep_in_touch_card import build_card, may_write
 from webapp.web.listing import section_fragment, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
     from webapp.access import Actor
-    from webapp.models import RelationshipProfile
-    from webapp.services.keep_in_touch import KeepInTouch
     from webapp.services.timeline import TimelinePage
 
 bp = Blueprint("contact_interactions", __name__, url_prefix="/contacts/<int:contact_id>")
@@ -65,25 +65,10 @@ class TimelineSection:
     focus: str | None = None
 
 
-@dataclass(frozen=True)
-class KeepInTouchCard:
-    """The card: where the contact stands, and the cadence form for those who may change it."""
-
-    contact: Contact
-    standing: KeepInTouch
-    form: CadenceForm | None
-    alert: str | None = None
-    focus: str | None = None
-
-
 def _people(keep_id: int | None) -> list[tuple[int, str]]:
     """Active users as (id, name), one query; ``keep_id`` stays listed even if inactive."""
     stmt = select(User.id, User.name).where(User.active.is_(True) | (User.id == keep_id))
     return [(row.id, row.name) for row in db.session.execute(stmt.order_by(User.name, User.id))]
-
-
-def _may_write(actor: Actor, contact: Contact) -> bool:
-    return not contact.is_archived and access.can(actor, access.RELATIONSHIPS_UPDATE)
 
 
 def _changeable(actor: Actor, page: TimelinePage) -> frozenset[int]:
@@ -102,7 +87,7 @@ def build_timeline(actor: Actor, contact: Contact, **shown: Any) -> TimelineSect
     today = today_in(actor.user.timezone)
     before = timeline.parse_cursor(shown.pop("older_than", None))
     page = timeline.timeline_for(actor, contact.id, timeline.PAGE_SIZE, before)
-    writable = _may_write(actor, contact)
+    writable = may_write(actor, contact)
     if writable:
         shown["log_form"] = shown.get("log_form") or InteractionForm.blank(today)
         shown["log_form"].offer(_people(None), actor.user_id, today)
@@ -129,33 +114,10 @@ def _kept_user(interaction_id: int | None) -> int | None:
     return interaction.user_id if interaction is not None else None
 
 
-@bp.app_template_global("timeline_section")
-def timeline_section(contact: Contact, older_than: str | None = None) -> TimelineSection:
-    """The Timeline section as the contact page shows it."""
-    return build_timeline(signed_in_actor(), contact, older_than=older_than)
-
-
-def build_card(
-    actor: Actor,
-    contact: Contact,
-    profile: RelationshipProfile | None,
-    form: CadenceForm | None = None,
-    **shown: Any,
-) -> KeepInTouchCard:
-    """The card for ``contact``; the form is offered to those who may change the cadence."""
-    standing = keep_in_touch.standing(contact, profile, today_in(actor.user.timezone))
-    if _may_write(actor, contact):
-        form = form or CadenceForm.for_profile(standing.chosen_days)
-        form.offer(standing.tier_days, standing.chosen_days)
-    else:
-        form = None
-    return KeepInTouchCard(contact, standing, form, **shown)
-
-
-@bp.app_template_global("keep_in_touch_card")
-def keep_in_touch_card(contact: Contact, profile: RelationshipProfile | None) -> KeepInTouchCard:
-    """The Keep-in-touch card as the contact page shows it (``profile`` as the page has it)."""
-    return build_card(signed_in_actor(), contact, profile)
+@builds("timeline")
+def timeline_for_page(actor: Actor, contact: Contact, args) -> dict[str, Any]:
+    """The Timeline section as the contact page opens it, from ``timeline_before`` if given."""
+    return {"timeline": build_timeline(actor, contact, older_than=args.get("timeline_before"))}
 
 
 # --- answering ------------------------------------------------------------------------------------
@@ -181,7 +143,7 @@ def _timeline_answer(
     section = build_timeline(actor, contact, **shown)
     if not wants_fragment():
         if status < 400 and request.method == "POST":
-            return redirect(_page_url(contact_id, TIMELINE_ANCHOR), 303)
+            return redirect(page_url(contact_id, TIMELINE_ANCHOR), 303)
         return make_response(contact_page(contact_id, status, timeline=section))
     html = render_template("contacts/_timeline.html", timeline=section)
     if touched:
@@ -203,7 +165,7 @@ def timeline_view(contact_id: int) -> Response:
     if not wants_fragment():
         before = timeline.parse_cursor(request.args.get("before"))
         args = {"timeline_before": before.token()} if before else {}
-        return redirect(_page_url(contact_id, TIMELINE_ANCHOR, **args), 303)
+        return redirect(page_url(contact_id, TIMELINE_ANCHOR, **args), 303)
     return _timeline_answer(actor, contact_id, focus="heading")
 
 
@@ -213,7 +175,7 @@ def timeline_entries(contact_id: int) -> Response:
     """The newest entries alone: how the list reloads when a touch is added elsewhere."""
     actor = signed_in_actor()
     if not wants_fragment():
-        return redirect(_page_url(contact_id, TIMELINE_ANCHOR), 303)
+        return redirect(page_url(contact_id, TIMELINE_ANCHOR), 303)
     section = build_timeline(actor, _contact(actor, contact_id))
     return section_fragment(
         render_template("contacts/_timeline_entries.html", timeline=section), 200, ""
@@ -228,7 +190,7 @@ def older_entries(contact_id: int) -> Response:
     before = timeline.parse_cursor(request.args.get("before"))
     if not wants_fragment() or before is None:
         args = {"timeline_before": before.token()} if before else {}
-        return redirect(_page_url(contact_id, TIMELINE_ANCHOR, **args), 303)
+        return redirect(page_url(contact_id, TIMELINE_ANCHOR, **args), 303)
     section = build_timeline(actor, _contact(actor, contact_id), older_than=before.token())
     html = render_template("contacts/_timeline_older.html", timeline=section)
     return section_fragment(html, 200, "")

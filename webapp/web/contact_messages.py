@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request
 from sqlalchemy import func, select
 
 from webapp import access
@@ -37,6 +37,7 @@ from webapp.services.errors import (
 from webapp.services.profiles import find_profile
 from webapp.services.validation import positive_int
 from webapp.web.contact_relationships import ACTIONS_CHANGED, TOUCHES_CHANGED, add_trigger
+from webapp.web.contact_sections import builds, page_url
 from webapp.web.contacts import contact_page, life_event_rows
 from webapp.web.forms.messages import CHANNEL_NAMES, MessageForm
 from webapp.web.listing import section_fragment, wants_fragment
@@ -196,20 +197,20 @@ def build_conversation(actor: Actor, contact: Contact, **shown: Any) -> Conversa
     )
 
 
-@bp.app_template_global("conversation_section")
-def conversation_section(contact: Contact, compose_for: str | None = None) -> Conversation:
-    """The section as the contact page shows it; ``compose_for`` (an action id) opens the
+@builds("conversation")
+def conversation_for_page(actor: Actor, contact: Contact, args) -> dict[str, Any]:
+    """The section as the contact page opens it; ``compose_for`` (an action id) opens the
     composer for that action."""
-    actor = signed_in_actor()
-    action = _pending_action(actor, contact.id, compose_for)
-    return build_conversation(actor, contact, action=action, focus="composer" if action else None)
+    action = _pending_action(actor, contact.id, args.get("compose_for"))
+    focus = "composer" if action else None
+    return {"conversation": build_conversation(actor, contact, action=action, focus=focus)}
 
 
 # --- answering ------------------------------------------------------------------------------------
 
 
 def _page_url(contact_id: int, **args: Any) -> str:
-    return url_for("contacts.show", contact_id=contact_id, _anchor=ANCHOR, **args)
+    return page_url(contact_id, ANCHOR, **args)
 
 
 def _answer(

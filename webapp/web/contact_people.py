@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request
 
 from webapp import access
 from webapp.guards import permission_required, signed_in_actor
@@ -19,6 +19,7 @@ from webapp.services import contact_relationships as links
 from webapp.services import introductions
 from webapp.services.calendar import today_in
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
+from webapp.web.contact_sections import SECTIONS, build, builds, page_url
 from webapp.web.contacts import contact_page
 from webapp.web.listing import section_fragment, wants_fragment
 from webapp.web.people_section import (
@@ -58,7 +59,7 @@ def _answer(actor: Actor, contact_id: int, permission: str, *, status: int = 200
             response.headers["HX-Trigger"] = PEOPLE_CHANGED
         return response
     if request.method == "POST" and status < 400 and shown.get("adding") is None:
-        return redirect(url_for("contacts.show", contact_id=contact_id, _anchor=ANCHOR), 303)
+        return redirect(page_url(contact_id, ANCHOR), 303)
     return make_response(contact_page(contact_id, status, people=section))
 
 
@@ -77,7 +78,7 @@ def section(contact_id: int) -> Response:
     """The section as it stands (what Cancel goes back to)."""
     actor = signed_in_actor()
     if not wants_fragment():
-        return redirect(url_for("contacts.show", contact_id=contact_id, _anchor=ANCHOR), 303)
+        return redirect(page_url(contact_id, ANCHOR), 303)
     return _answer(actor, contact_id, access.RELATIONSHIPS_VIEW, focus="heading")
 
 
@@ -185,37 +186,39 @@ def remove(contact_id: int, relationship_id: int) -> Response:
     return _answer(actor, contact_id, access.RELATIONSHIPS_UPDATE, focus="heading")
 
 
-def _card(contact_id: int, template: str, anchor: str) -> Response:
+def _card(contact_id: int, name: str) -> Response:
     """A card of the page that reloads itself after a link changes; a plain request goes to
-    the page."""
-    contact = _contact(signed_in_actor(), contact_id, access.RELATIONSHIPS_VIEW)
+    the page with the card in place."""
+    actor = signed_in_actor()
+    contact = _contact(actor, contact_id, access.RELATIONSHIPS_VIEW)
     if not wants_fragment():
-        return redirect(url_for("contacts.show", contact_id=contact_id, _anchor=anchor))
-    return section_fragment(render_template(template, contact=contact), 200, "")
+        return redirect(page_url(contact_id, name))
+    html = render_template(SECTIONS[name].template, **build(name, actor, contact, request.args))
+    return section_fragment(html, 200, "")
 
 
 @bp.get("/map")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def map_card(contact_id: int) -> Response:
     """The contact's relationship map card, as it stands."""
-    return _card(contact_id, "relationship_map/_contact_map.html", "relationship-map")
+    return _card(contact_id, "relationship-map")
 
 
 @bp.get("/introductions")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def introductions_card(contact_id: int) -> Response:
     """The "Who can introduce you?" card, as it stands."""
-    return _card(contact_id, "contacts/_introductions.html", "introductions")
+    return _card(contact_id, "introductions")
 
 
-@bp.app_template_global("people_section")
-def people_section_for(contact: Contact):
+@builds("people")
+def people_for_page(actor: Actor, contact: Contact, args) -> dict[str, Any]:
     """The contact page's People section, as it stands."""
-    return people_section(contact)
+    return {"people": people_section(contact)}
 
 
-@bp.app_template_global("warm_introductions")
-def warm_introductions_for(contact: Contact):
-    """Who can introduce the signed-in user to ``contact``: chains from people we know well."""
-    actor = signed_in_actor()
-    return introductions.warm_introductions(actor, contact.id, today_in(actor.user.timezone))
+@builds("introductions")
+def introductions_for_page(actor: Actor, contact: Contact, args) -> dict[str, Any]:
+    """Who can introduce the viewer to ``contact``: chains from people we know well."""
+    intros = introductions.warm_introductions(actor, contact.id, today_in(actor.user.timezone))
+    return {"contact": contact, "intros": intros}

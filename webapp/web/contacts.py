@@ -51,8 +51,10 @@ from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationF
 from webapp.services.life_events import events_query
 from webapp.services.merging_common import merged_ids_of, refuse_merged
 from webapp.services.validation import TAG_LIMIT, positive_int
+from webapp.web import contact_sections
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
+from webapp.web.keep_in_touch_card import build_card
 from webapp.web.listing import company_options, page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
@@ -275,19 +277,23 @@ def contact_actions(
 
 
 def contact_page(contact_id: int, status: int = 200, **open_forms: Any) -> tuple[str, int]:
-    """The whole contact page; ``open_forms`` opens a section's form in place (with its errors).
+    """The contact page; ``open_forms`` opens a section's form in place (with its errors).
 
+    Its first screen is built here; the sections below it (``contact_sections.LAZY``) are
+    placeholders that load when scrolled into view, unless the request opens one in place.
     Its relationship profile is created on first view (a write the request commits).
     """
     actor = signed_in_actor()
     contact = _contact_for_page(contact_id)
     today = today_in(actor.user.timezone)
     pending, closed = contact_actions(actor, contact.id)
+    history = _history(actor, contact.id)  # before the profile a first view creates
+    profile = profiles.profile_for(actor, contact.id)
     context = {
         "contact": contact,
-        "history": _history(actor, contact.id),
+        "history": history,
         "field_labels": FIELD_LABELS,
-        "profile": profiles.profile_for(actor, contact.id),
+        "profile": profile,
         "life_events": life_event_rows(contact.id, today),
         "pending_actions": pending,
         "closed_actions": closed,
@@ -298,6 +304,14 @@ def contact_page(contact_id: int, status: int = 200, **open_forms: Any) -> tuple
         "action_form": None,
         **open_forms,
     }
+    if context.get("keep_in_touch") is None:
+        context["keep_in_touch"] = build_card(actor, contact, profile)
+    context["opened"] = contact_sections.opened(request.args, open_forms)
+    for name in context["opened"]:
+        variable = contact_sections.SECTIONS[name].variable
+        if variable is None or open_forms.get(variable) is None:
+            context.update(contact_sections.build(name, actor, contact, request.args))
+    context["sections"] = contact_sections.SECTIONS
     return render_template("contacts/show.html", **context), status
 
 

@@ -1,7 +1,8 @@
 """The relationship map: the people around a client or a contact, drawn as a graph.
 
-The pages render the card (and its list of people, readable without JavaScript) through the
-template globals below; ``static/relationship_map.js`` draws the graph from the JSON routes.
+The pages render the card (and its list of people, readable without JavaScript) with the map
+their views build (the client page's in ``client_page``, the contact page's through
+``contact_map_for_page``); ``static/relationship_map.js`` draws the graph from the JSON routes.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from webapp import access
 from webapp.api.errors import error_response
 from webapp.guards import permission_required, signed_in_actor
 from webapp.services import relationship_map
-from webapp.services.errors import DomainError, NotFound
+from webapp.services.errors import DomainError
 from webapp.services.relationship_map_graph import NO_COMPANY_COLOUR, OWNER_COLOUR
+from webapp.web.contact_sections import builds
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
-    from webapp.models import Company, Contact
+    from webapp.access import Actor
+    from webapp.models import Contact
     from webapp.services.relationship_map_graph import MapPerson, RelationshipMap
 
 bp = Blueprint("relationship_map", __name__)
@@ -46,19 +49,12 @@ def contact_map_json(contact_id: int) -> Response:
     return jsonify(map_json(relationship_map.contact_map(signed_in_actor(), contact_id)))
 
 
-@bp.app_template_global("client_relationship_map")
-def client_relationship_map(company: Company) -> RelationshipMap:
-    """The client page's map (its list of people is rendered on the page)."""
-    return relationship_map.client_map(signed_in_actor(), company.id)
-
-
-@bp.app_template_global("contact_relationship_map")
-def contact_relationship_map(contact: Contact) -> RelationshipMap | None:
-    """The contact page's map; ``None`` for an archived contact, who has none."""
-    try:
-        return relationship_map.contact_map(signed_in_actor(), contact.id)
-    except NotFound:
-        return None
+@builds("relationship-map")
+def contact_map_for_page(actor: Actor, contact: Contact, args) -> dict[str, Any]:
+    """The contact page's map card (its list of people is rendered with it); none for an
+    archived contact, who has no map."""
+    rmap = None if contact.is_archived else relationship_map.contact_map(actor, contact.id)
+    return {"contact": contact, "rmap": rmap}
 
 
 # --- the JSON -------------------------------------------------------------------------------------

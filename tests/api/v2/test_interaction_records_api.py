@@ -442,7 +442,8 @@ def test_an_archived_interaction_leaves_the_contacts_timeline(client, login_as, 
     login_as("member")
 
     def timeline() -> str:
-        return visible_text(section(client.get(f"/contacts/{robert.id}").text, "timeline"))
+        page = client.get(f"/contacts/{robert.id}?open=timeline").text
+        return visible_text(section(page, "timeline"))
 
     assert "Kept on the timeline" in timeline()
     assert "Archived from the timeline" not in timeline()
