@@ -56,12 +56,15 @@ class LifeEvent(TimestampMixin, db.Model):
     """A date that matters to a contact. The date may be a month and day with the year unknown."""
 
     __tablename__ = "life_events"
-    __table_args__ = (Index("ix_life_events_month_day", "event_month", "event_day"),)
+    __table_args__ = (
+        Index("ix_life_events_month_day", "event_month", "event_day"),
+        # A contact's events, and the days of the year they fall on: a viewer's upcoming
+        # events (Today) walk their own contacts into it, not every event of the firm.
+        Index("ix_life_events_contact_month_day", "contact_id", "event_month", "event_day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(
-        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
-    )
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     company_id: Mapped[int | None] = mapped_column(
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
