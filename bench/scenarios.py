@@ -63,16 +63,18 @@ def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list
     clients = rng.sample(range(1, scale.companies + 1, 2), min(SAMPLE, scale.companies // 2))
     pages, api = credentials.page_headers, credentials.api_headers
 
-    def spec(name, paths, headers, method="GET", bodies=None, weight=1):
+    def spec(name, paths, headers, method="GET", bodies=None, weight=1, prime=False):
         return {"name": name, "method": method, "paths": paths, "headers": headers,
-                "bodies": bodies, "expect": [200], "weight": weight}  # fmt: skip
+                "bodies": bodies, "expect": [200], "weight": weight, "prime": prime}  # fmt: skip
 
     titles = [json.dumps({"attributes": {"title": f"Director {n}"}}) for n in range(10)]
     return [
         spec("minimal endpoint (one row by id)", [f"/bench/minimal/{i}" for i in contacts], {}),
         spec("contacts search page", [f"/contacts?q=Last{i}" for i in contacts], pages, weight=2),
-        # Its first screen: the page alone (no section below it loads before a scroll).
-        spec("contact page", [f"/contacts/{i}" for i in contacts], pages, weight=3),
+        # Its first screen: the page alone (no section below it loads before a scroll). A contact's
+        # first view also creates their relationship profile (a write, once per contact): each
+        # page is visited once before the runs, so they measure the page people come back to.
+        spec("contact page", [f"/contacts/{i}" for i in contacts], pages, weight=3, prime=True),
         spec("client page", [f"/clients/{i}" for i in clients], pages, weight=2),
         spec("Actions queue, executive (Everyone)", ["/actions?tab=everyone"], pages),
         spec("Today, executive", ["/"], pages, weight=2),

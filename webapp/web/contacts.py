@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import or_, select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import access
@@ -194,26 +194,19 @@ def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
         RelationshipAction.assigned_to_id,
     )
     # The contacts merged into this one keep their own history, read here too.
-    merged_ids = merged_ids_of(Contact, contact_id)
+    with_merged = union_all(select(literal(contact_id)), merged_ids_of(Contact, contact_id))
     owned_by_contact = {
-        "contact": select(Contact.id).where(
-            or_(Contact.id == contact_id, Contact.id.in_(merged_ids))
-        ),
+        "contact": with_merged,
         "relationship_profile": select(RelationshipProfile.id).where(
-            or_(
-                RelationshipProfile.contact_id == contact_id,
-                RelationshipProfile.contact_id.in_(merged_ids),
-            )
+            RelationshipProfile.contact_id.in_(with_merged)
         ),
         "life_event": select(LifeEvent.id).where(LifeEvent.contact_id == contact_id),
         "interaction": select(Interaction.id).where(Interaction.contact_id == contact_id),
         "relationship_action": action_ids,
         # The links this person is on now (a removed link takes its history with it).
-        "contact_relationship": select(ContactRelationship.id).where(
-            or_(
-                ContactRelationship.contact_is_id == contact_id,
-                ContactRelationship.of_contact_id == contact_id,
-            )
+        "contact_relationship": union_all(
+            select(ContactRelationship.id).where(ContactRelationship.contact_is_id == contact_id),
+            select(ContactRelationship.id).where(ContactRelationship.of_contact_id == contact_id),
         ),
     }
     # Of a message's events, those a person notices; delivery callbacks would crowd out the rest.
@@ -222,17 +215,20 @@ def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
         & AuditEvent.action.in_(MESSAGE_HISTORY_ACTIONS)
         & AuditEvent.object_id.in_(select(Message.id).where(Message.contact_id == contact_id))
     )
+    # One IN over a union of index look-ups (object type, then id), not an OR of them: an OR
+    # reads the whole audit log, which grows with every write (docs/performance.md).
+    events = union_all(
+        *(
+            select(AuditEvent.id).where(
+                AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids)
+            )
+            for kind, ids in owned_by_contact.items()
+        ),
+        select(AuditEvent.id).where(message_events),
+    )
     stmt = (
         select(AuditEvent)
-        .where(
-            or_(
-                *(
-                    (AuditEvent.object_type == kind) & AuditEvent.object_id.in_(ids)
-                    for kind, ids in owned_by_contact.items()
-                ),
-                message_events,
-            )
-        )
+        .where(AuditEvent.id.in_(events))
         .options(joinedload(AuditEvent.user), joinedload(AuditEvent.api_key))
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .limit(HISTORY_LENGTH)
