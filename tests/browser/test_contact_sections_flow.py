@@ -16,7 +16,6 @@ from tests.browser.conftest import (
     shoot,
     sign_in,
 )
-from tests.browser.seed import PASSWORD
 from webapp.web.contact_sections import LAZY
 
 pytestmark = pytest.mark.browser
@@ -88,10 +87,7 @@ def test_without_javascript_a_section_opens_through_its_link(
     page = context.new_page()
     try:
         seeded = live_server.seeded
-        page.goto("/sign-in")
-        page.get_by_label("Email").fill(seeded.manager.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, seeded.manager.email)
         page.goto(f"/contacts/{seeded.messaging_contact.id}")
         page.get_by_role("link", name="Show the timeline").click()
         expect(page).to_have_url(re.compile(r"\?open=timeline#timeline$"))
