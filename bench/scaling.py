@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 from html import escape
-from pathlib import Path
 
-from bench.report import SLOW_RATIO, YARDSTICK, results_path
+from bench.report import HERE, SLOW_RATIO, YARDSTICK, results_path
 
-HERE = Path(__file__).parent
 SMALL, LARGE = 0.1, 1
 BAR, GAP, LABEL_WIDTH, CHART_WIDTH = 9, 10, 330, 360
 

@@ -19,7 +19,8 @@ from webapp.services import contact_relationships as links
 from webapp.services import introductions
 from webapp.services.calendar import today_in
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
-from webapp.web.contact_sections import SECTIONS, build, builds, page_url
+from webapp.web import contact_sections
+from webapp.web.contact_sections import builds, page_url
 from webapp.web.contacts import contact_page
 from webapp.web.listing import section_fragment, wants_fragment
 from webapp.web.people_section import (
@@ -193,8 +194,7 @@ def _card(contact_id: int, name: str) -> Response:
     contact = _contact(actor, contact_id, access.RELATIONSHIPS_VIEW)
     if not wants_fragment():
         return redirect(page_url(contact_id, name))
-    html = render_template(SECTIONS[name].template, **build(name, actor, contact, request.args))
-    return section_fragment(html, 200, "")
+    return section_fragment(contact_sections.render(name, actor, contact), 200, "")
 
 
 @bp.get("/map")

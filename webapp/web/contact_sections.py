@@ -97,6 +97,11 @@ def build(name: str, actor: Actor, contact: Contact, args: Mapping[str, str]) ->
     return _builders[name](actor, contact, args)
 
 
+def render(name: str, actor: Actor, contact: Contact) -> str:
+    """Section ``name`` as it stands, for the request's query: what htmx swaps in."""
+    return render_template(SECTIONS[name].template, **build(name, actor, contact, request.args))
+
+
 def opened(args, given: Mapping[str, Any]) -> set[str]:
     """The sections the page shows in place: asked for with ``open``, implied by a query
     argument, or handed over by a view (a section showing a form's errors, without htmx)."""
@@ -124,5 +129,4 @@ def lazy_section(contact_id: int, section_name: str) -> Response:
         return redirect(page_url(contact_id, name), 303)
     actor = signed_in_actor()
     contact = access.get_or_404(actor, Contact, contact_id, access.RELATIONSHIPS_VIEW)
-    html = render_template(SECTIONS[name].template, **build(name, actor, contact, request.args))
-    return section_fragment(html, 200, name)
+    return section_fragment(render(name, actor, contact), 200, name)
