@@ -71,6 +71,11 @@ def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list
     return [
         spec("minimal endpoint (one row by id)", [f"/bench/minimal/{i}" for i in contacts], {}),
         spec("contacts search page", [f"/contacts?q=Last{i}" for i in contacts], pages, weight=2),
+        spec(
+            "company suggestions (Company filter, as you type)",
+            [f"/companies/choices?company_name=Company+{i // 10}" for i in clients],
+            {**pages, "HX-Request": "true"},
+        ),
         # Its first screen: the page alone (no section below it loads before a scroll). A contact's
         # first view also creates their relationship profile (a write, once per contact): each
         # page is visited once before the runs, so they measure the page people come back to.

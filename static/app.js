@@ -310,3 +310,125 @@ document.addEventListener("htmx:load", (event) => {
   const added = event.target;
   if (added && added.matches && added.matches("[data-take-focus]")) added.focus();
 });
+
+// Comboboxes (the Company filter, templates/_macros.html): a [data-combobox] holds a hidden
+// [data-combobox-value] (the id sent) and a text [data-combobox-input] that fetches suggestions
+// with htmx into its [role=listbox]. The arrow keys move through them, Enter or a click picks one
+// (its id into the hidden field, then a change event that sends the filter form), Escape closes
+// the list. Typing clears the picked id: the server then reads the text itself.
+function comboboxOf(element) {
+  const box = element && element.closest ? element.closest("[data-combobox]") : null;
+  if (!box) return null;
+  return {
+    input: box.querySelector("[data-combobox-input]"),
+    value: box.querySelector("[data-combobox-value]"),
+    list: box.querySelector('[role="listbox"]'),
+    status: box.querySelector("[data-combobox-status]"),
+  };
+}
+function comboboxOptions(combo) {
+  return [...combo.list.querySelectorAll('[role="option"]')];
+}
+function showCombobox(combo, open) {
+  combo.list.hidden = !open;
+  combo.input.setAttribute("aria-expanded", open ? "true" : "false");
+  if (!open) highlightOption(combo, null);
+}
+function highlightOption(combo, chosen) {
+  comboboxOptions(combo).forEach((option) => option.setAttribute("aria-selected", option === chosen ? "true" : "false"));
+  if (chosen) {
+    combo.input.setAttribute("aria-activedescendant", chosen.id);
+    chosen.scrollIntoView({ block: "nearest" });
+  } else {
+    combo.input.removeAttribute("aria-activedescendant");
+  }
+}
+function pickOption(combo, option) {
+  combo.input.dataset.typing = "false";
+  combo.input.value = option.dataset.label;
+  combo.value.value = option.dataset.value;
+  showCombobox(combo, false);
+  combo.input.dispatchEvent(new Event("change", { bubbles: true }));
+}
+document.addEventListener("htmx:afterSwap", (event) => {
+  const list = event.detail.target;
+  if (!list.matches || !list.matches("[data-combobox] [role=listbox]")) return;
+  const combo = comboboxOf(list);
+  const options = comboboxOptions(combo);
+  options.forEach((option, n) => { option.id = `${list.id}-${n}`; });
+  const typing = combo.input.dataset.typing === "true" && document.activeElement === combo.input;
+  showCombobox(combo, typing && list.children.length > 0);
+  const found = options.length === 1 ? "1 company found." : `${options.length} companies found.`;
+  if (combo.status) combo.status.textContent = combo.input.value.trim() ? found : "";
+});
+document.addEventListener("input", (event) => {
+  if (!event.target.matches || !event.target.matches("[data-combobox-input]")) return;
+  const combo = comboboxOf(event.target);
+  const had = combo.value.value;
+  combo.value.value = "";
+  combo.input.dataset.typing = "true";
+  if (!combo.input.value.trim()) {
+    combo.list.replaceChildren();
+    showCombobox(combo, false);
+    if (had) combo.input.dispatchEvent(new Event("change", { bubbles: true })); // any company again
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (!event.target.matches || !event.target.matches("[data-combobox-input]")) return;
+  const combo = comboboxOf(event.target);
+  const options = comboboxOptions(combo);
+  const current = options.findIndex((option) => option.getAttribute("aria-selected") === "true");
+  if ((event.key === "ArrowDown" || event.key === "ArrowUp") && options.length) {
+    event.preventDefault();
+    showCombobox(combo, true);
+    const step = event.key === "ArrowDown" ? 1 : -1;
+    const next = current < 0 ? (step > 0 ? 0 : options.length - 1) : (current + step + options.length) % options.length;
+    highlightOption(combo, options[next]);
+  } else if (event.key === "Enter" && !combo.list.hidden && current >= 0) {
+    event.preventDefault();
+    pickOption(combo, options[current]);
+  } else if (event.key === "Enter") { // the form sends the text itself: no list to come after it
+    combo.input.dataset.typing = "false";
+    showCombobox(combo, false);
+  } else if (event.key === "Escape" && !combo.list.hidden) {
+    event.preventDefault();
+    showCombobox(combo, false);
+  }
+});
+// A press on an option keeps the keyboard in the field; the click then picks it.
+document.addEventListener("mousedown", (event) => {
+  if (event.target.closest && event.target.closest("[data-combobox] [role=option]")) event.preventDefault();
+});
+document.addEventListener("click", (event) => {
+  const option = event.target.closest && event.target.closest("[data-combobox] [role=option]");
+  if (option) pickOption(comboboxOf(option), option);
+});
+document.addEventListener("focusout", (event) => {
+  if (event.target.matches && event.target.matches("[data-combobox-input]")) showCombobox(comboboxOf(event.target), false);
+});
+// A picked company goes in the URL as its id alone: the name is only what the field shows.
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = event.target.closest ? event.target.closest("form") : null;
+  if (!form) return;
+  const parameters = event.detail.parameters;
+  form.querySelectorAll("[data-combobox]").forEach((box) => {
+    const combo = comboboxOf(box);
+    if (combo.value.value && parameters[combo.value.name]) delete parameters[combo.input.name];
+  });
+});
+// Filtered results come with the Company filter's feedback (out of band): mark the field as the
+// server read it, and put in it the company its text picked, if one.
+document.addEventListener("htmx:load", (event) => {
+  within(event.detail.elt, "[data-combobox-feedback]").forEach((feedback) => {
+    const combo = comboboxOf(document.getElementById(feedback.dataset.comboboxFeedback));
+    if (!combo) return;
+    const problem = feedback.textContent.trim() !== "";
+    combo.input.classList.toggle("is-invalid", problem);
+    if (problem) combo.input.setAttribute("aria-invalid", "true");
+    else combo.input.removeAttribute("aria-invalid");
+    if (feedback.dataset.companyId) {
+      combo.value.value = feedback.dataset.companyId;
+      combo.input.value = feedback.dataset.companyName;
+    }
+  });
+});

@@ -76,7 +76,7 @@ def expected(people, kind: str, keys: set[str]) -> set[int]:
     return {people[kind][key] for key in keys}
 
 
-# Each search box: (path of its answer, how a match is shown, what it lists).
+# Each search box: (path of its answer, how a match is shown, what it lists[, its field's name]).
 BOXES = {
     "contacts list": ("/contacts", r'href="/contacts/(\d+)"', "contacts"),
     "companies list": ("/companies", r'href="/companies/(\d+)"', "companies"),
@@ -85,6 +85,7 @@ BOXES = {
                        "contacts"),
     "unmatched message": ("/admin/messages/unmatched/{message}/contacts",
                           r'name="contact_id" value="(\d+)"', "contacts"),
+    "company filter": ("/companies/choices", r'data-value="(\d+)"', "companies", "company_name"),
 }  # fmt: skip
 
 
@@ -92,19 +93,25 @@ def box_path(people, box: str) -> str:
     return BOXES[box][0].format(anchor=people["anchor"], message=people["message"])
 
 
+def box_query(box: str, q: str) -> dict:
+    """The query string that searches ``box`` for ``q``."""
+    field = BOXES[box][3] if len(BOXES[box]) > 3 else "q"
+    return {field: q}
+
+
 @pytest.mark.parametrize("box", BOXES)
 @pytest.mark.parametrize(("q", "keys"), SEARCHES.items(), ids=list(SEARCHES))
 def test_a_search_box_matches_wildcards_and_quotes_literally(client, people, box, q, keys):
-    _path, pattern, kind = BOXES[box]
+    pattern, kind = BOXES[box][1:3]
 
-    response = client.get(box_path(people, box), query_string={"q": q}, headers=HTMX)
+    response = client.get(box_path(people, box), query_string=box_query(box, q), headers=HTMX)
 
     assert found(response, pattern) == expected(people, kind, keys)
 
 
 @pytest.mark.parametrize("box", BOXES)
 def test_a_nul_byte_in_a_search_box_is_no_server_error(client, people, box):
-    response = client.get(box_path(people, box), query_string={"q": NUL}, headers=HTMX)
+    response = client.get(box_path(people, box), query_string=box_query(box, NUL), headers=HTMX)
 
     assert response.status_code == 200
 
@@ -181,6 +188,7 @@ SERVER_SEARCH_TEMPLATES = {
     "templates/clients/index.html": "clients list",
     "templates/contacts/_people_form.html": "people section",
     "templates/admin/_unmatched_message.html": "unmatched message",
+    "templates/_macros.html": "company filter",  # the Company filter on contacts and Actions
 }
 
 

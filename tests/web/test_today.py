@@ -225,6 +225,34 @@ def test_upcoming_events_count_days_in_my_own_timezone(client, login_as, monkeyp
     assert "Today" in event_rows(client.get("/").text)[event.id]
 
 
+def test_the_soonest_twelve_events_show_and_a_link_lists_the_whole_fortnight(client, me):
+    contacts = [
+        factories.ContactFactory(first_name="Person", last_name=f"{n:02}", owner=me)
+        for n in range(15)
+    ]
+    events = [add_event(contact, 3, 10 + n % 14) for n, contact in enumerate(contacts)]
+    _db.session.commit()
+    soonest = sorted(events, key=lambda event: (event.event_day, event.contact.last_name))
+
+    html = client.get("/").text
+    every = client.get("/?events=all").text
+
+    assert list(event_rows(html)) == [event.id for event in soonest[:12]]
+    assert 'href="/?events=all#events-heading">Show all 15 in the next two weeks</a>' in html
+    assert list(event_rows(every)) == [event.id for event in soonest]
+    assert "Show all" not in every
+
+
+def test_twelve_events_or_fewer_need_no_show_all_link(client, me):
+    for n in range(12):
+        add_event(factories.ContactFactory(owner=me), 3, 11 + n)
+    _db.session.commit()
+
+    html = client.get("/").text
+
+    assert len(event_rows(html)) == 12 and "Show all" not in html
+
+
 def test_no_upcoming_events_says_how_to_add_them(client, me):
     assert "No birthdays or other life events" in client.get("/").text
 

@@ -1,10 +1,12 @@
-"""Finding companies: the search and the clients-only filter behind the companies list."""
+"""Finding companies: the search and the clients-only filter behind the companies list, and the
+ranked choices of the Company filter that picks one company on other lists."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, exists, func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from webapp.extensions import db
 from webapp.models import ClientProfile, Company, CompanyDomain, Contact, ContactCompanyLink
 from webapp.services.search import like_pattern, name_rank
 
@@ -54,3 +56,44 @@ def company_rank(q: str):
     """SQL: how well a matching company's name matches ``q``: 0 all of it, 1 its start, 2
     anywhere in it, 3 only a domain."""
     return name_rank(Company.name, q)
+
+
+# --- picking one company (the Company filter on the contacts and Actions pages) ------------------
+
+CHOICES_SHOWN = 8
+
+
+def _primary_domain():
+    """SQL: the company's first domain, or NULL; a correlated subquery (no N+1)."""
+    return (
+        select(CompanyDomain.domain)
+        .where(CompanyDomain.company_id == Company.id)
+        .order_by(CompanyDomain.position, CompanyDomain.id)
+        .limit(1)
+        .correlate(Company)
+        .scalar_subquery()
+        .label("domain")
+    )
+
+
+def company_choices(q: str, limit: int = CHOICES_SHOWN) -> list:
+    """Up to ``limit`` live companies whose name or a domain contains ``q``, best match first,
+    as rows of ``(id, name, domain)``: one query, whatever the number of companies."""
+    q = q.replace("\x00", "").strip()
+    if not q:
+        return []
+    stmt = (
+        select(Company.id, Company.name, _primary_domain())
+        .where(Company.archived_at.is_(None), matches_company(q))
+        .order_by(company_rank(q), Company.name, Company.id)
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt))
+
+
+def live_company(company_id: int):
+    """The ``(id, name)`` row of a company that exists and is not archived, or ``None``."""
+    stmt = select(Company.id, Company.name).where(
+        Company.id == company_id, Company.archived_at.is_(None)
+    )
+    return db.session.execute(stmt).first()

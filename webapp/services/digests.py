@@ -24,12 +24,12 @@ from sqlalchemy import func, select, update
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Contact, Digest, LifeEvent, RelationshipAction
+from webapp.models import Contact, Digest, RelationshipAction
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.bulk import insert_ignoring_duplicates
 from webapp.services.calendar import month_days, next_occurrence, now, today_in
 from webapp.services.errors import NotFound
-from webapp.services.life_events import on_month_days
+from webapp.services.life_events import owned_events_on
 
 if TYPE_CHECKING:
     from webapp.access import Actor
@@ -155,27 +155,7 @@ def _events_by_user(day_of: dict[int, date]) -> dict[int, list[dict[str, Any]]]:
     events, a year not reached yet, 29 February) is worked out in Python for its owner's day.
     """
     pairs = set().union(*(month_days(day, EVENT_DAYS) for day in set(day_of.values())))
-    stmt = (
-        select(
-            LifeEvent.id,
-            LifeEvent.title,
-            LifeEvent.event_type,
-            LifeEvent.event_month,
-            LifeEvent.event_day,
-            LifeEvent.event_year,
-            LifeEvent.recurs_annually,
-            Contact.id.label("contact_id"),
-            Contact.first_name,
-            Contact.last_name,
-            Contact.owner_id,
-        )
-        .join(Contact, Contact.id == LifeEvent.contact_id)
-        .where(
-            Contact.owner_id.in_(list(day_of)),
-            Contact.archived_at.is_(None),
-            on_month_days(pairs),
-        )
-    )
+    stmt = owned_events_on(day_of, pairs)
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in db.session.execute(stmt):
         day = day_of[row.owner_id]

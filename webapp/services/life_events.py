@@ -18,7 +18,7 @@ from webapp.services.validation import FieldErrors
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from sqlalchemy import ColumnElement
+    from sqlalchemy import ColumnElement, Select
 
     from webapp.access import Actor
 
@@ -68,6 +68,33 @@ def on_month_days(pairs: Iterable[tuple[int, int]]) -> ColumnElement[bool]:
         *(
             and_(LifeEvent.event_month == month, LifeEvent.event_day.between(first, last))
             for month, first, last in runs
+        )
+    )
+
+
+def owned_events_on(owner_ids: Iterable[int], pairs: Iterable[tuple[int, int]]) -> Select:
+    """The life events of these owners' current contacts on these (month, day) pairs, as rows of
+    the columns Today and the digests list (an owner of hundreds of contacts has hundreds of
+    events in a fortnight: columns, not ORM objects)."""
+    return (
+        select(
+            LifeEvent.id,
+            LifeEvent.title,
+            LifeEvent.event_type,
+            LifeEvent.event_month,
+            LifeEvent.event_day,
+            LifeEvent.event_year,
+            LifeEvent.recurs_annually,
+            Contact.id.label("contact_id"),
+            Contact.first_name,
+            Contact.last_name,
+            Contact.owner_id,
+        )
+        .join(Contact, Contact.id == LifeEvent.contact_id)
+        .where(
+            Contact.owner_id.in_(list(owner_ids)),
+            Contact.archived_at.is_(None),
+            on_month_days(pairs),
         )
     )
 

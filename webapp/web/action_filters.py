@@ -1,7 +1,8 @@
 """The Actions page's view of the queue, read from the URL: a tab and its filters.
 
 A value that is bad or unknown (a tab the user may not use, an assignee outside the tab, a
-company that does not exist) counts as not given, so any URL shows a page, never an error.
+company that does not exist) counts as not given, so any URL shows a page, never an error. The
+company comes read already (webapp/web/company_filter.py).
 """
 
 from __future__ import annotations
@@ -140,16 +141,15 @@ def _choice(raw: str | None, allowed) -> str | None:
 
 
 def read_view(
-    args: MultiDict, tab: str, assignee_ids: set[int], company_ids: set[int]
+    args: MultiDict, tab: str, assignee_ids: set[int], company_id: int | None
 ) -> QueueView:
     """The filters from the query arguments; each bad or unknown value counts as not given."""
     assignee_id = positive_int(args.get("assignee"))
-    company_id = positive_int(args.get("company"))
     return QueueView(
         tab=tab,
         status=_choice(args.get("status"), STATUS_LABELS) or DEFAULT_STATUS,
         action_type=_choice(args.get("type"), ACTION_TYPES),
         due=_choice(args.get("due"), DUE_WINDOWS),
         assignee_id=assignee_id if assignee_id in assignee_ids else None,
-        company_id=company_id if company_id in company_ids else None,
+        company_id=company_id,
     )

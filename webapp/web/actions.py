@@ -39,8 +39,9 @@ from webapp.web.action_filters import (
     tab_assignees,
     tabs_for,
 )
+from webapp.web.company_filter import read_company_filter
 from webapp.web.forms.relationships import ACTION_TYPE_LABELS
-from webapp.web.listing import company_options, page_number, wants_fragment
+from webapp.web.listing import page_number, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -61,12 +62,12 @@ def _current_view(actor: Actor) -> tuple[QueueView, dict[str, Any]]:
     """The view the URL asks for, with the choices its filter form offers."""
     tabs = tabs_for(actor)
     tab = read_tab(request.args, tabs)
-    assignees, companies = assignee_options(actor, tab), company_options()
-    view = read_view(request.args, tab, {i for i, _ in assignees}, {i for i, _ in companies})
+    assignees, company = assignee_options(actor, tab), read_company_filter(request.args)
+    view = read_view(request.args, tab, {i for i, _ in assignees}, company.company_id)
     choices = {
         "tabs": tabs,
         "assignees": assignees,
-        "companies": companies,
+        "chosen_company": company,
         "tab_labels": TAB_LABELS,
         "status_labels": STATUS_LABELS,
         "due_windows": DUE_WINDOWS,

@@ -14,12 +14,12 @@ from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink
 from webapp.services import companies
-from webapp.services.company_search import companies_query
+from webapp.services.company_search import companies_query, company_choices
 from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationFailed
 from webapp.services.merging_common import refuse_merged
 from webapp.web.forms.companies import CompanyForm
 from webapp.web.formtools import show_service_errors
-from webapp.web.listing import page_number, search_text, wants_fragment
+from webapp.web.listing import MAX_QUERY_LENGTH, page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from flask import Response
@@ -117,6 +117,18 @@ def _live_contact_count(company_id: int) -> int:
         .where(ContactCompanyLink.company_id == company_id, Contact.archived_at.is_(None))
     )
     return db.session.scalar(stmt) or 0
+
+
+@bp.get("/companies/choices")
+@permission_required(access.RELATIONSHIPS_VIEW)
+def choices() -> Response:
+    """The Company filter's suggestions for the text typed (``company_name``), best match first:
+    the options of its list box, for htmx (docs/search.md, "Picking a company")."""
+    text = request.args.get("company_name", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    html = render_template("companies/_choices.html", choices=company_choices(text), text=text)
+    response = make_response(html)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/companies/<int:company_id>")

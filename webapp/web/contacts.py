@@ -52,6 +52,7 @@ from webapp.services.life_events import events_query
 from webapp.services.merging_common import merged_ids_of, refuse_merged
 from webapp.services.validation import TAG_LIMIT, positive_int
 from webapp.web import contact_sections
+from webapp.web.company_filter import read_company_filter
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
 from webapp.web.keep_in_touch_card import build_card
@@ -88,17 +89,17 @@ def _owner_options(keep_id: int | None = None, active_only: bool = False) -> lis
     return [(row.id, row.name) for row in db.session.execute(stmt)]
 
 
-def _filters_from(args: MultiDict, owner_ids: set[int], company_ids: set[int]) -> ContactFilters:
-    """Read the list's query arguments; a bad or unknown value counts as not given."""
+def _filters_from(args: MultiDict, owner_ids: set[int], company_id: int | None) -> ContactFilters:
+    """Read the list's query arguments; a bad or unknown value counts as not given. The company
+    comes read already (webapp/web/company_filter.py)."""
     q = search_text()
     owner_id = positive_int(args.get("owner"))
-    company_id = positive_int(args.get("company"))
     sort = args.get("sort", DEFAULT_SORT)
     touch = args.get("touch", "")
     return ContactFilters(
         q=q,
         owner_id=owner_id if owner_id in owner_ids else None,
-        company_id=company_id if company_id in company_ids else None,
+        company_id=company_id,
         sort=sort if sort in SORTS else DEFAULT_SORT,
         archived=args.get("archived") == "1",
         touch=touch if touch in TOUCH_FILTERS else "",
@@ -122,16 +123,16 @@ def _link_args(filters: ContactFilters) -> dict:
 
 def list_filters() -> ContactFilters:
     """The list's filters as this request gives them; the exports follow the same ones."""
-    owners, companies = _owner_options(), company_options()
-    return _filters_from(request.args, {i for i, _ in owners}, {i for i, _ in companies})
+    owners, company = _owner_options(), read_company_filter(request.args)
+    return _filters_from(request.args, {i for i, _ in owners}, company.company_id)
 
 
 @bp.get("/contacts")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def index() -> Response:
     """The contacts list: the whole page, or only the results when htmx asks."""
-    owners, companies = _owner_options(), company_options()
-    filters = _filters_from(request.args, {i for i, _ in owners}, {i for i, _ in companies})
+    owners, company = _owner_options(), read_company_filter(request.args)
+    filters = _filters_from(request.args, {i for i, _ in owners}, company.company_id)
     today = today_in(signed_in_actor().user.timezone)
     page = db.paginate(
         contacts_query(filters, today),
@@ -143,15 +144,16 @@ def index() -> Response:
         "page": page,
         "filters": filters,
         "owners": owners,
-        "companies": companies,
+        "chosen_company": company,
         "sorts": SORTS,
         "touch_filters": TOUCH_FILTERS,
         "tags": tag_names(),
         "today": today,
         "link_args": _link_args(filters),
     }
-    template = "contacts/_results.html" if wants_fragment() else "contacts/index.html"
-    response = make_response(render_template(template, **context))
+    fragment = wants_fragment()
+    template = "contacts/_results.html" if fragment else "contacts/index.html"
+    response = make_response(render_template(template, fragment=fragment, **context))
     response.vary.add("HX-Request")
     return response
 

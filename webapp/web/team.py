@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, url_for
 from markupsafe import Markup, escape
@@ -20,6 +21,8 @@ from webapp.web.display import days_away, short_date, viewer_zone
 from webapp.web.team_chart import COMPACT, lay_out, week_label
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from webapp.access import Actor
     from webapp.models import User
 
@@ -37,9 +40,16 @@ def queue_args(actor: Actor, person: User) -> dict:
     return {"tab": "squad", "assignee": person.id}
 
 
-def queue_url(actor: Actor, person: User, **filters: str) -> str:
-    """The URL of ``person``'s queue, narrowed by ``filters`` (``due="overdue"``, say)."""
-    return url_for("actions.index", **queue_args(actor, person), **filters)
+def queue_links(actor: Actor) -> Callable[..., str]:
+    """``queue_url(person, **filters)``: the URL of ``person``'s queue, narrowed by ``filters``
+    (``due="overdue"``, say). The page has two or three per person, so the path is built once and
+    only the query string for each (``url_for`` for 600 links was a sixth of the page's time)."""
+    path = url_for("actions.index")
+
+    def queue_url(person: User, **filters: str) -> str:
+        return f"{path}?{urlencode({**queue_args(actor, person), **filters})}"
+
+    return queue_url
 
 
 def last_activity(moment: datetime | None) -> Markup:
@@ -67,7 +77,7 @@ def index() -> str:
         "team/index.html",
         overview=overview,
         charts={"wide": lay_out(overview.weekly), "compact": lay_out(overview.weekly, COMPACT)},
-        queue_url=lambda person, **filters: queue_url(actor, person, **filters),
+        queue_url=queue_links(actor),
         last_activity=last_activity,
         role_labels=ROLE_LABELS,
         week_label=week_label,
