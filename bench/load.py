@@ -93,6 +93,7 @@ def summary(tally: Tally, duration: float) -> dict:
 
 def run(plan: dict) -> dict:
     tally = Tally()
+    cpu_start = time.process_time()  # this process's CPU, every client thread's together
     start = time.perf_counter()
     counted_from = start + plan.get("warmup", 0)
     until = counted_from + plan["duration"]
@@ -104,7 +105,13 @@ def run(plan: dict) -> dict:
         thread.start()
     for thread in clients:
         thread.join()
-    return summary(tally, plan["duration"])
+    # The share of one core the load generator itself used (warm-up included): bench/README.md,
+    # "What limits the figures now".
+    load_cpu = (time.process_time() - cpu_start) / (time.perf_counter() - start)
+    return {
+        name: figures | {"load_cpu": load_cpu}
+        for name, figures in summary(tally, plan["duration"]).items()
+    }
 
 
 if __name__ == "__main__":

@@ -85,6 +85,20 @@ def endpoint_lines(endpoints: dict) -> list[str]:
     return lines
 
 
+def load_generator_lines(figures: dict) -> list[str]:
+    """How much of the machine the load generator took itself, in the yardstick's run and the
+    mixed one (older results have no such figure)."""
+    minimal = figures["endpoints"][YARDSTICK].get("load_cpu")
+    mixed = max((r.get("load_cpu", 0) for r in figures["mixed"].values()), default=0)
+    if minimal is None:
+        return []
+    cores = os.cpu_count() or 1
+    return [
+        f"The load generator (one Python process) used {minimal:.0%} of one core of the "
+        f"{cores} during the minimal-endpoint run, and {mixed:.0%} during the mixed run.",
+    ]
+
+
 def slow_endpoints(endpoints: dict) -> list[str]:
     base = endpoints[YARDSTICK]["rps"]
     return [name for name, r in endpoints.items() if r["rps"] < SLOW_RATIO * base]
@@ -133,6 +147,8 @@ def render(scale, figures: dict, settings: dict) -> str:
             *endpoint_lines(figures["endpoints"]),
             "",
             "Below 20% of the minimal endpoint: " + (", ".join(slow) if slow else "none") + ".",
+            "",
+            *load_generator_lines(figures),
             "",
             "## Mixed traffic",
             "",

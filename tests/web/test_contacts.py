@@ -140,6 +140,49 @@ def test_sort_orders_change_the_list(client, login_as, firm):
     assert '<option value="title" selected>Title</option>' in ordered_by_title.text
 
 
+def test_a_search_counts_no_further_than_its_cap(client, login_as, app, monkeypatch):
+    """A search matching more than the cap says "more than" and still pages; one within the cap,
+    and the list without a search, say exactly how many."""
+    monkeypatch.setattr("webapp.web.contacts.COUNT_CAP", 3)
+    monkeypatch.setitem(app.config, "CONTACTS_PER_PAGE", 2)
+    me = login_as("member")
+    for n in range(5):
+        add_contact("Ann", f"Smith{n}", owner=me)
+    add_contact("Bob", "Jones", owner=me)
+    _db.session.commit()
+
+    many = client.get("/contacts?q=an").text
+    last = client.get("/contacts?q=an&page=3").text
+    few = client.get("/contacts?q=jo").text
+    everyone = client.get("/contacts").text
+
+    assert "More than 3 contacts" in many and "matching “an”" in many
+    assert "Page 1 · more than 3: search for more of the name to narrow them" in many
+    assert 'href="/contacts?q=an&amp;page=2"' in many
+    assert names_in(last) == ["Ann Smith4"]  # the cap limits the count, not the results
+    assert re.search(r"1 contact\s+matching “jo”", few)
+    assert re.search(r">\s*6 contacts\s", everyone) and "Page 1 of 3 · 6 in all" in everyone
+
+
+def test_one_and_two_character_searches_match_anywhere_in_names_emails_and_companies(
+    client, login_as
+):
+    me = login_as("member")
+    engines = factories.CompanyFactory(name="Qx Engines")
+    add_contact("Ada", "Lovelace", email="ada@zq.example", owner=me)
+    add_contact("Grace", "Hopper", company=engines, owner=me)
+    add_contact("Alan", "Turing", owner=me)
+    _db.session.commit()
+
+    def found(q: str) -> list[str]:
+        return sorted(names_in(client.get("/contacts", query_string={"q": q}).text))
+
+    assert found("zq") == ["Ada Lovelace"]  # in an email only
+    assert found("qx") == ["Grace Hopper"]  # in a company's name only
+    assert found("ri") == ["Alan Turing"]  # inside a name
+    assert found("a") == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+
+
 def test_pagination_shows_the_rest_on_page_two_with_the_total(
     client, login_as, firm, app, monkeypatch
 ):

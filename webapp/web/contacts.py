@@ -40,10 +40,12 @@ from webapp.services.action_queries import ActionFilters, actions_query
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.calendar import today_in
 from webapp.services.contact_search import (
+    COUNT_CAP,
     DEFAULT_SORT,
     SORTS,
     TOUCH_FILTERS,
     ContactFilters,
+    capped_count,
     contacts_query,
     tag_names,
 )
@@ -127,6 +129,23 @@ def list_filters() -> ContactFilters:
     return _filters_from(request.args, {i for i, _ in owners}, company.company_id)
 
 
+def _contacts_page(filters: ContactFilters, today: date):
+    """The page of contacts asked for. A search's total stops at ``COUNT_CAP`` ("more than
+    1,000"): a word like "a" matches most of the firm, and counting every match is what took the
+    time; the whole list's total is read from an index, so it stays exact."""
+    searching = bool(filters.q)
+    page = db.paginate(
+        contacts_query(filters, today),
+        page=page_number(),
+        per_page=current_app.config["CONTACTS_PER_PAGE"],
+        error_out=False,
+        count=not searching,
+    )
+    if searching:
+        page.total = capped_count(contacts_query(filters, today), COUNT_CAP)
+    return page
+
+
 @bp.get("/contacts")
 @permission_required(access.RELATIONSHIPS_VIEW)
 def index() -> Response:
@@ -134,14 +153,10 @@ def index() -> Response:
     owners, company = _owner_options(), read_company_filter(request.args)
     filters = _filters_from(request.args, {i for i, _ in owners}, company.company_id)
     today = today_in(signed_in_actor().user.timezone)
-    page = db.paginate(
-        contacts_query(filters, today),
-        page=page_number(),
-        per_page=current_app.config["CONTACTS_PER_PAGE"],
-        error_out=False,
-    )
+    page = _contacts_page(filters, today)
     context = {
         "page": page,
+        "count_cap": COUNT_CAP if filters.q and page.total > COUNT_CAP else None,
         "filters": filters,
         "owners": owners,
         "chosen_company": company,
