@@ -17,8 +17,9 @@ from tests.jobs.builders import (
     run_due_actions,
 )
 from tests.unit.relationship_builders import actor_of, add_event, freeze_time
-from webapp.jobs.due_actions import occurrence_days
+from webapp.jobs.due_actions import longest_lead, occurrence_days
 from webapp.models import AuditEvent, Task
+from webapp.services.life_event_types import LIFE_EVENT_TYPES
 
 
 @pytest.fixture
@@ -110,6 +111,23 @@ def test_a_long_lead_time_reaches_into_next_year(db, ada):
     run_due_actions(date(2026, 11, 3))
     assert occurrences_of(event) == [date(2027, 2, 1)]
     assert actions_for(event)[0].due_on == date(2026, 11, 3)
+
+
+def test_the_longest_lead_of_any_event_sets_how_far_ahead_the_job_looks(db, ada):
+    assert longest_lead() == max(rules.days_before for rules in LIFE_EVENT_TYPES.values())
+    raw_event(ada, 2, 1, lead=300)
+    raw_event(ada, 3, 1, lead=365, enabled=False)  # no action: its lead does not count
+    assert longest_lead() == 300
+
+
+def test_a_year_long_lead_time_still_finds_its_occurrence_a_year_ahead(db, ada):
+    event = raw_event(ada, 11, 2, lead=365)
+    near = raw_event(ada, 11, 10, lead=7)
+
+    run_due_actions(date(2026, 11, 3))
+
+    assert occurrences_of(event) == [date(2027, 11, 2)]  # 364 days ahead
+    assert occurrences_of(near) == [date(2026, 11, 10)]
 
 
 def test_a_lead_window_crossing_1_january(db, ada):

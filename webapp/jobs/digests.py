@@ -29,7 +29,7 @@ from webapp.services import digests
 from webapp.services.calendar import zone_of
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 log = logging.getLogger(__name__)
 
@@ -235,16 +235,15 @@ def digest_email(new: NewDigest, config: Mapping[str, Any]) -> EmailMessage:
     """The digest as an email to its user: plain text with a simple HTML alternative."""
     contents = new.contents
     digest = digests.readable(contents)
+    link = _public_links(config)
     day = digest["day"]
     subject = f"Your Rapport digest for {day:%A} {day.day} {day:%B}: {digests.headline(contents)}"
     context = {
         "first_name": new.name.split(" ")[0],
         "digest": digest,
         "subject": subject,
-        "digest_url": _public_url(config, "digest.index", {}),
-        "contact_url": lambda contact_id: _public_url(
-            config, "contacts.show", {"contact_id": contact_id}
-        ),
+        "digest_url": link("digest.index", {}),
+        "contact_url": lambda contact_id: link("contacts.show", {"contact_id": contact_id}),
     }
     # Straight from the Jinja environment: its globals and filters, no request needed.
     templates = current_app.jinja_env
@@ -266,9 +265,12 @@ def _domain_of(sender: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
-def _public_url(config: Mapping[str, Any], endpoint: str, values: dict) -> str | None:
-    """An absolute link into the app for an email, or ``None`` without ``PUBLIC_BASE_URL``."""
+def _public_links(config: Mapping[str, Any]) -> Callable[[str, dict], str | None]:
+    """``link(endpoint, values)``: an absolute link into the app for an email, or ``None``
+    without ``PUBLIC_BASE_URL``. The URL map is bound once per email, not once per link (a digest
+    has up to 150, each written twice)."""
     base = (config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     if not base:
-        return None
-    return base + current_app.url_map.bind("localhost").build(endpoint, values)
+        return lambda endpoint, values: None
+    adapter = current_app.url_map.bind("localhost")
+    return lambda endpoint, values: base + adapter.build(endpoint, values)

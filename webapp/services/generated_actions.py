@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert as generic_insert
-
-from webapp.extensions import db
 from webapp.models import RelationshipAction, Task
 from webapp.models.base import utcnow
 from webapp.services.actions import MIRRORED
 from webapp.services.audit import event_values, record_events
-from webapp.services.bulk import insert_ignoring_duplicates
+from webapp.services.bulk import insert_rows
 
 if TYPE_CHECKING:
     from webapp.access import Actor
@@ -47,10 +44,9 @@ def open_generated(
         for row in rows
     ]
     key = KEYS[source]
-    stmt = insert_ignoring_duplicates(RelationshipAction.__table__).returning(
-        RelationshipAction.__table__.c.id, *(RelationshipAction.__table__.c[k] for k in key)
-    )
-    inserted = db.session.execute(stmt, values).all()
+    table = RelationshipAction.__table__
+    returning = (table.c.id, *(table.c[k] for k in key))
+    inserted = insert_rows(table, values, returning=returning, skip_duplicates=True)
     by_key = {tuple(row[k] for k in key): row for row in values}
     added = [{**by_key[tuple(found[1:])], "id": found[0]} for found in inserted]
     _add_tasks(added, actor)
@@ -70,10 +66,9 @@ def _add_tasks(added: list[dict[str, Any]], actor: Actor | None) -> None:
         }
         for action in added
     ]
-    stmt = generic_insert(Task.__table__).returning(
-        Task.__table__.c.id, Task.__table__.c.relationship_action_id
-    )
-    task_ids = dict((action_id, task_id) for task_id, action_id in db.session.execute(stmt, tasks))
+    returning = (Task.__table__.c.id, Task.__table__.c.relationship_action_id)
+    found = insert_rows(Task.__table__, tasks, returning=returning)
+    task_ids = {action_id: task_id for task_id, action_id in found}
     events = []
     for action in added:
         changes = {name: {"before": None, "after": action.get(name)} for name in AUDITED}
