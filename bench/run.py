@@ -100,7 +100,7 @@ def serve_and_measure(url: str, scale: Scale, api_key: str) -> dict:
         plan = requests(scale, credentials, random.Random(7))
         prime(server.base, plan)
         endpoints = {}
-        for spec in plan:
+        for spec in (spec for spec in plan if spec["alone"]):
             print(f"  {spec['name']} ...", flush=True)
             endpoints.update(drive(server.base, [spec], SECONDS, CONCURRENCY))
         print(f"  mixed traffic, {MIXED_CLIENTS} clients for {MIXED_SECONDS:.0f} s ...", flush=True)

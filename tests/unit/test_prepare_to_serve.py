@@ -5,14 +5,17 @@ reuses, and the start-up objects frozen out of the garbage collector's reach."""
 from __future__ import annotations
 
 import gc
+import os
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import text
 
 from tests.conftest import make_app
 from webapp.boot import prepare_to_serve
+from webapp.extensions import db as _db
 
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
@@ -70,3 +73,29 @@ def test_gunicorn_prepares_each_worker_and_leaves_a_failed_load_alone(serving_ap
         return []
 
     hooks["post_worker_init"](SimpleNamespace(wsgi=failed_app))
+
+
+def test_a_workers_postgresql_queries_run_without_parallel_workers(tmp_path):
+    """A web page's short queries lose more to starting parallel workers than they gain."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only. Set TEST_DATABASE_URL to a PostgreSQL database.")
+    worker, other = make_app(url), make_app(url)
+    worker.instance_path = str(tmp_path / "instance")
+
+    try:
+        prepare_to_serve(worker)
+        with worker.app_context():
+            in_worker = _db.session.scalar(text("SHOW max_parallel_workers_per_gather"))
+            _db.session.remove()
+        with other.app_context():
+            elsewhere = _db.session.scalar(text("SHOW max_parallel_workers_per_gather"))
+            _db.session.remove()
+    finally:
+        gc.unfreeze()
+        for app in (worker, other):
+            with app.app_context():
+                _db.engine.dispose()
+
+    assert in_worker == "0"
+    assert elsewhere != "0"  # the scheduler and the command line keep the server's setting

@@ -15,8 +15,13 @@ if TYPE_CHECKING:
     from webapp.access import Actor
 
 
+PLAIN = (str, int, float, type(None))  # JSON as they are: most values, so tested first
+
+
 def json_safe(value: Any) -> Any:
     """A JSON-safe form of a column value."""
+    if isinstance(value, PLAIN):
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
