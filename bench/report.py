@@ -99,6 +99,34 @@ def load_generator_lines(figures: dict) -> list[str]:
     ]
 
 
+ONE_CLIENT_TARGET_MS = 20  # median of every page with one client and no other load
+
+
+def one_client_lines(figures: dict) -> list[str]:
+    """Each endpoint's latency with one client and no other load (older results have none)."""
+    alone = figures.get("one_client")
+    if not alone:
+        return []
+    slow = [name for name, r in alone.items() if r["p50_ms"] > ONE_CLIENT_TARGET_MS]
+    return [
+        "## One client, no load",
+        "",
+        "Each endpoint alone with one client, after the run above with ten "
+        "(`BENCH_ONE_CLIENT_SECONDS`, 5 s each). The issue's target: a median under "
+        f"{ONE_CLIENT_TARGET_MS} ms for every page.",
+        "",
+        "| endpoint | requests | p50 (ms) | p99 (ms) |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {name} | {r['requests']:,} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} |"
+            for name, r in alone.items()
+        ),
+        "",
+        f"Median over {ONE_CLIENT_TARGET_MS} ms: " + (", ".join(slow) if slow else "none") + ".",
+        "",
+    ]
+
+
 def slow_endpoints(endpoints: dict) -> list[str]:
     base = endpoints[YARDSTICK]["rps"]
     return [name for name, r in endpoints.items() if r["rps"] < SLOW_RATIO * base]
@@ -150,6 +178,7 @@ def render(scale, figures: dict, settings: dict) -> str:
             "",
             *load_generator_lines(figures),
             "",
+            *one_client_lines(figures),
             "## Mixed traffic",
             "",
             *mixed_lines(figures["mixed"], settings),

@@ -39,6 +39,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "10"))
 MIXED_SECONDS = float(os.environ.get("BENCH_MIXED_SECONDS", "60"))
 MIXED_CLIENTS = int(os.environ.get("BENCH_MIXED_CLIENTS", "50"))
+ONE_CLIENT_SECONDS = float(os.environ.get("BENCH_ONE_CLIENT_SECONDS", "5"))
 WARMUP = 3.0
 
 
@@ -71,9 +72,11 @@ def prepare(url: str, scale: Scale) -> dict:
         }  # fmt: skip
 
 
-def drive(base: str, plan_requests: list[dict], seconds: float, clients: int) -> dict:
+def drive(
+    base: str, plan_requests: list[dict], seconds: float, clients: int, warmup: float = WARMUP
+) -> dict:
     """Run the load generator in its own process and return what it measured."""
-    plan = {"base": base, "duration": seconds, "warmup": WARMUP, "concurrency": clients,
+    plan = {"base": base, "duration": seconds, "warmup": warmup, "concurrency": clients,
             "requests": plan_requests}  # fmt: skip
     answer = subprocess.run(
         [sys.executable, "-m", "bench.load"],
@@ -99,14 +102,21 @@ def serve_and_measure(url: str, scale: Scale, api_key: str) -> dict:
         credentials = Credentials(cookie=sign_in(server.base), api_key=api_key)
         plan = requests(scale, credentials, random.Random(7))
         prime(server.base, plan)
-        endpoints = {}
+        endpoints, one_client = {}, {}
         for spec in (spec for spec in plan if spec["alone"]):
             print(f"  {spec['name']} ...", flush=True)
             endpoints.update(drive(server.base, [spec], SECONDS, CONCURRENCY))
+            # The same alone with one client: its latency without load (the issue's 20 ms).
+            one_client.update(drive(server.base, [spec], ONE_CLIENT_SECONDS, 1, warmup=1))
         print(f"  mixed traffic, {MIXED_CLIENTS} clients for {MIXED_SECONDS:.0f} s ...", flush=True)
         mixed = drive(server.base, plan[1:], MIXED_SECONDS, MIXED_CLIENTS)
         peak = server.worker_peak_memory_mb()
-    return {"endpoints": endpoints, "mixed": mixed, "worker_peak_mb": peak}
+    return {
+        "endpoints": endpoints,
+        "one_client": one_client,
+        "mixed": mixed,
+        "worker_peak_mb": peak,
+    }
 
 
 def main() -> None:
