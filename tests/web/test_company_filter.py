@@ -10,6 +10,7 @@ import pytest
 
 from tests import factories
 from tests.web.action_builders import HTMX, add_action, listed_ids
+from tests.web.contact_page_builders import queries_for
 from tests.web.test_contacts import names_in
 from webapp.extensions import db as _db
 from webapp.models import PermissionOverride
@@ -233,3 +234,29 @@ def test_the_contacts_export_follows_the_typed_company(client, book):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Analytical" in body and "Naval" not in body
+
+
+def test_suggestions_run_the_same_queries_for_5_and_50_companies(client, book, count_queries):
+    with_five = queries_for(
+        client, count_queries, "/companies/choices?company_name=o", headers=HTMX
+    )
+    for n in range(45):
+        company = factories.CompanyFactory(name=f"Overflow {n:02}")
+        factories.CompanyDomainFactory(company=company, domain=f"overflow{n}.example")
+    _db.session.commit()
+    with_fifty = queries_for(
+        client, count_queries, "/companies/choices?company_name=o", headers=HTMX
+    )
+    assert with_fifty == with_five, f"{with_five} queries with 5 companies, {with_fifty} with 50"
+
+
+@pytest.mark.parametrize("kind", LISTS)
+def test_the_lists_run_no_query_per_company_in_the_firm(client, book, kind, count_queries):
+    path, view, _ = LISTS[kind]
+    args = {**view, "company_name": "engin"}
+    before = queries_for(client, count_queries, path, query_string=args)
+    for n in range(40):
+        factories.CompanyFactory(name=f"Other Firm {n:02}")
+    _db.session.commit()
+    after = queries_for(client, count_queries, path, query_string=args)
+    assert after == before, f"{before} queries with 5 companies, {after} with 45"

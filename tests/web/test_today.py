@@ -10,6 +10,7 @@ import pytest
 from tests import factories
 from tests.unit.relationship_builders import at_noon_utc, freeze_time
 from tests.web.action_builders import add_action, stored
+from tests.web.contact_page_builders import queries_for
 from webapp.extensions import db as _db
 from webapp.models import LifeEvent, PermissionOverride
 from webapp.models.base import utcnow
@@ -274,3 +275,27 @@ def test_without_relationships_view_today_shows_no_actions_or_events(client, me)
     assert response.status_code == 200
     assert "Overdue and due this week" not in response.text
     assert "Upcoming life events" not in response.text
+
+
+# --- the same queries whatever the size of my book ------------------------------------------------
+
+
+def _book(me, size: int, start: int = 0) -> None:
+    """``size`` more contacts of mine, each at a client I manage, with a life event this week and an
+    action due."""
+    for n in range(start, start + size):
+        client_company = factories.ClientProfileFactory(account_manager_id=me.id).company
+        contact = factories.ContactFactory(owner=me, last_name=f"Book{n:03}")
+        factories.ContactCompanyLinkFactory(contact=contact, company=client_company)
+        add_event(contact, 3, 10 + n % 7)
+        add_action(me, contact=contact, due_on=TODAY + timedelta(days=n % 5))
+    _db.session.commit()
+
+
+def test_today_runs_the_same_queries_for_3_and_30_contacts(client, me, count_queries):
+    _book(me, 3)
+    with_three = queries_for(client, count_queries, "/")
+    _book(me, 27, start=3)
+    with_thirty = queries_for(client, count_queries, "/")
+    assert with_thirty == with_three, f"{with_three} queries with 3, {with_thirty} with 30"
+    assert len(event_rows(client.get("/").text)) == 12  # the soonest; the rest behind Show all

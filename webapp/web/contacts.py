@@ -134,15 +134,16 @@ def _contacts_page(filters: ContactFilters, today: date):
     1,000"): a word like "a" matches most of the firm, and counting every match is what took the
     time; the whole list's total is read from an index, so it stays exact."""
     searching = bool(filters.q)
+    stmt = contacts_query(filters, today)
     page = db.paginate(
-        contacts_query(filters, today),
+        stmt,
         page=page_number(),
         per_page=current_app.config["CONTACTS_PER_PAGE"],
         error_out=False,
         count=not searching,
     )
     if searching:
-        page.total = capped_count(contacts_query(filters, today), COUNT_CAP)
+        page.total = capped_count(stmt, COUNT_CAP)
     return page
 
 
