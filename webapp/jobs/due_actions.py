@@ -68,16 +68,14 @@ def lead_days_column():
     return func.coalesce(LifeEvent.auto_action_days_before, by_type)
 
 
-def due_events_query(
-    today: date, timezones: list[str] | None, longest: int | None = None
-) -> Select:
+def due_events_query(today: date, timezones: list[str] | None, longest: int) -> Select:
     """Events whose next occurrence is within their lead time of ``today`` and has no action.
 
     ``timezones`` limits it to contacts whose owner is in one of them (``today`` is theirs);
     ``None`` selects the events of contacts without an active owner instead. ``longest`` is
-    the ``longest_lead`` (read if not given).
+    the ``longest_lead``, read once per run.
     """
-    window = _window(today, longest_lead() if longest is None else longest)
+    window = _window(today, longest)
     lead = lead_days_column()
     happens_that_year = or_(
         LifeEvent.event_year.is_(None),

@@ -62,7 +62,7 @@ def _current_view(actor: Actor) -> tuple[QueueView, dict[str, Any]]:
     """The view the URL asks for, with the choices its filter form offers."""
     tabs = tabs_for(actor)
     tab = read_tab(request.args, tabs)
-    assignees, company = assignee_options(actor, tab), read_company_filter(request.args)
+    assignees, company = assignee_options(actor, tab), read_company_filter()
     view = read_view(request.args, tab, {i for i, _ in assignees}, company.company_id)
     choices = {
         "tabs": tabs,

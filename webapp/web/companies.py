@@ -19,7 +19,7 @@ from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationF
 from webapp.services.merging_common import refuse_merged
 from webapp.web.forms.companies import CompanyForm
 from webapp.web.formtools import show_service_errors
-from webapp.web.listing import MAX_QUERY_LENGTH, page_number, search_text, wants_fragment
+from webapp.web.listing import page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from flask import Response
@@ -124,7 +124,7 @@ def _live_contact_count(company_id: int) -> int:
 def choices() -> Response:
     """The Company filter's suggestions for the text typed (``company_name``), best match first:
     the options of its list box, for htmx (docs/search.md, "Picking a company")."""
-    text = request.args.get("company_name", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    text = search_text("company_name")
     html = render_template("companies/_choices.html", choices=company_choices(text), text=text)
     response = make_response(html)
     response.headers["Cache-Control"] = "private, no-store"

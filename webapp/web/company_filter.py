@@ -11,14 +11,12 @@ matches as links. Each way costs one or two indexed queries, not a list of every
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+from flask import request
 
 from webapp.services.company_search import company_choices, live_company
 from webapp.services.validation import positive_int
-from webapp.web.listing import MAX_QUERY_LENGTH
-
-if TYPE_CHECKING:
-    from werkzeug.datastructures import MultiDict
+from webapp.web.listing import search_text
 
 SUGGESTIONS_SHOWN = 5
 
@@ -33,11 +31,11 @@ class CompanyFilter:
     suggestions: tuple = ()  # rows of (id, name, domain) to pick from instead
 
 
-def read_company_filter(args: MultiDict) -> CompanyFilter:
-    """The filter from ``company`` (an id) and ``company_name`` (text typed); bad ids count as
-    not given, and text that differs from the chosen company's name is a new search."""
-    text = args.get("company_name", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-    company_id = positive_int(args.get("company"))
+def read_company_filter() -> CompanyFilter:
+    """The filter from the request's ``company`` (an id) and ``company_name`` (text typed); bad
+    ids count as not given, and text that differs from the chosen company's name is a new search."""
+    text = search_text("company_name")
+    company_id = positive_int(request.args.get("company"))
     chosen = live_company(company_id) if company_id else None
     if chosen is not None and (not text or text.casefold() == chosen.name.casefold()):
         return CompanyFilter(chosen.id, chosen.name)

@@ -125,7 +125,7 @@ def _link_args(filters: ContactFilters) -> dict:
 
 def list_filters() -> ContactFilters:
     """The list's filters as this request gives them; the exports follow the same ones."""
-    owners, company = _owner_options(), read_company_filter(request.args)
+    owners, company = _owner_options(), read_company_filter()
     return _filters_from(request.args, {i for i, _ in owners}, company.company_id)
 
 
@@ -151,7 +151,7 @@ def _contacts_page(filters: ContactFilters, today: date):
 @permission_required(access.RELATIONSHIPS_VIEW)
 def index() -> Response:
     """The contacts list: the whole page, or only the results when htmx asks."""
-    owners, company = _owner_options(), read_company_filter(request.args)
+    owners, company = _owner_options(), read_company_filter()
     filters = _filters_from(request.args, {i for i, _ in owners}, company.company_id)
     today = today_in(signed_in_actor().user.timezone)
     page = _contacts_page(filters, today)

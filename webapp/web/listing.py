@@ -18,9 +18,10 @@ MAX_QUERY_LENGTH = 200
 SECTION_HEADER = "X-Rapport-Section"
 
 
-def search_text() -> str:
-    """The ``q`` argument, trimmed to something any database will take."""
-    return request.args.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+def search_text(name: str = "q") -> str:
+    """The text typed into a search box (the ``q`` argument unless ``name`` says which), trimmed
+    to something any database will take."""
+    return request.args.get(name, "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
 
 
 def page_number() -> int:
