@@ -99,6 +99,17 @@ def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list
             [f"/contacts/{i}/relationship-map.json" for i in contacts],
             pages,
         ),
+        # The client page's map loads as the contact page's sections do: when scrolled to.
+        spec(
+            "client page: relationship-map (loaded on scroll)",
+            [f"/clients/{i}/sections/relationship-map" for i in clients],
+            {**pages, "HX-Request": "true"},
+        ),
+        spec(
+            "client's relationship map (JSON, loaded by the page)",
+            [f"/clients/{i}/relationship-map.json" for i in clients],
+            pages,
+        ),
         spec("GET v2 record", [f"/api/v2/contact/{i}" for i in contacts], api, weight=2),
         spec("PATCH v2 record", [f"/api/v2/contact/{i}" for i in contacts], api, "PATCH", titles),
         spec(

@@ -406,6 +406,14 @@ document.addEventListener("click", (event) => {
 document.addEventListener("focusout", (event) => {
   if (event.target.matches && event.target.matches("[data-combobox-input]")) showCombobox(comboboxOf(event.target), false);
 });
+// A form's company field (a row of the contact form) has a name of its own: its suggestions are
+// asked for as the Company filter's are, with the text as company_name.
+document.addEventListener("htmx:configRequest", (event) => {
+  const input = event.detail.elt;
+  if (!input.matches || !input.matches("[data-combobox-input]") || input.name === "company_name") return;
+  delete event.detail.parameters[input.name];
+  event.detail.parameters.company_name = input.value;
+});
 // A picked company goes in the URL as its id alone: the name is only what the field shows.
 document.addEventListener("htmx:configRequest", (event) => {
   const form = event.target.closest ? event.target.closest("form") : null;

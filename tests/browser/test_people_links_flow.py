@@ -236,7 +236,9 @@ def _rmap(page: Page, script: str, arg=None):
 
 
 def _map_ready(page: Page) -> Locator:
+    """The map card, drawn: it loads when scrolled into view (the client page's is below it)."""
     card = page.locator(MAP)
+    card.scroll_into_view_if_needed()
     expect(card).to_have_attribute("data-map-state", "ready")
     return card
 

@@ -329,7 +329,7 @@ def person_item(card: str, contact: Contact) -> str:
 
 
 def test_the_client_page_lists_the_map_as_people_by_company_without_javascript(client, world):
-    card = map_card(client, f"/clients/{world['acme'].id}")
+    card = map_card(client, f"/clients/{world['acme'].id}?open=relationship-map")
     text = visible_text(card)
 
     assert f'data-map-url="/clients/{world["acme"].id}/relationship-map.json"' in card
@@ -365,7 +365,7 @@ def test_a_map_with_no_relationships_says_so_and_draws_nothing(client, world):
     person("Quinn", "Alone", quiet)
     _db.session.commit()
 
-    card = map_card(client, f"/clients/{quiet.id}")
+    card = map_card(client, f"/clients/{quiet.id}?open=relationship-map")
 
     assert "No one at Quiet Co is linked to anyone yet" in visible_text(card)
     assert "data-map-url" not in card
@@ -481,8 +481,8 @@ def test_the_client_page_with_its_map_runs_the_same_queries_for_3_and_for_300_pe
 ):
     small, large = small_and_large["small"], small_and_large["large"]
 
-    with_3 = queries_for(client, count_queries, f"/clients/{small.id}")
-    with_300 = queries_for(client, count_queries, f"/clients/{large.id}")
+    with_3 = queries_for(client, count_queries, f"/clients/{small.id}?open=relationship-map")
+    with_300 = queries_for(client, count_queries, f"/clients/{large.id}?open=relationship-map")
 
     assert with_300 == with_3, f"{with_3} queries for 3 people, {with_300} for 300"
-    assert "P299 Staff" in map_card(client, f"/clients/{large.id}")
+    assert "P299 Staff" in map_card(client, f"/clients/{large.id}?open=relationship-map")

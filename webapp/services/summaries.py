@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, select, union_all
+from sqlalchemy import case, exists, func, select, union_all
 from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.extensions import db
 from webapp.models import Company, Contact, ContactCompanyLink, LifeEvent, Message
 from webapp.services import calendar, partners
-from webapp.services.action_queries import ActionFilters, actions_query
+from webapp.services.action_queries import ActionFilters, actions_query, count_actions
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.life_events import on_month_days
 
@@ -41,14 +41,25 @@ class UpcomingEvent:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """How much of a long part a summary reads: the client page's first screen shows the first
+    people and the soonest actions, and counts the rest (docs/performance.md)."""
+
+    people: int
+    actions: int | None  # None: every pending action
+
+
+@dataclass(frozen=True)
 class ClientSummary:
     company: Company
     today: date
-    contacts: list[Contact]
+    contacts: list[Contact]  # by name; with ``Shown``, the first few, primary people first
     events: list[UpcomingEvent]
     actions: list[RelationshipAction]
     partners: list[Partner]
     messages: list[Message]
+    people_count: int  # every live person at the client, listed or not
+    pending_count: int  # every pending action the actor may see, listed or not
 
     @property
     def window_ends_on(self) -> date:
@@ -77,6 +88,33 @@ def people_query(company_id: int):
         )
         .order_by(Contact.last_name, Contact.first_name, Contact.id)
     )
+
+
+def first_people(company_id: int, shown: int) -> tuple[list[Contact], int]:
+    """The client's first ``shown`` people to read (those whose primary company it is, then by
+    name), with their profiles, and how many live people the client has."""
+    primary_here = exists().where(
+        ContactCompanyLink.contact_id == Contact.id,
+        ContactCompanyLink.company_id == company_id,
+        ContactCompanyLink.is_primary,
+    )
+    stmt = (
+        select(Contact)
+        .where(works_at(company_id))
+        .options(  # joined: SQLAlchemy limits the contacts in a subquery, then joins
+            joinedload(Contact.relationship_profile),
+            joinedload(Contact.owner),
+            joinedload(Contact.emails),
+            joinedload(Contact.phones),
+            joinedload(Contact.company_links),
+        )
+        .order_by(
+            case((primary_here, 0), else_=1), Contact.last_name, Contact.first_name, Contact.id
+        )
+        .limit(shown)
+    )
+    count = select(func.count(Contact.id)).where(works_at(company_id))
+    return list(db.session.scalars(stmt).unique()), db.session.scalar(count) or 0
 
 
 def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
@@ -108,10 +146,25 @@ def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
     return sorted(found, key=lambda up: (up.occurs_on, up.event.title, up.event.id))
 
 
+def _pending_filters(company_id: int) -> ActionFilters:
+    return ActionFilters(statuses=("pending",), client_company_id=company_id)
+
+
 def pending_actions(actor: Actor, company_id: int) -> list[RelationshipAction]:
     """The client's pending actions that the actor may see, soonest due first."""
-    filters = ActionFilters(statuses=("pending",), client_company_id=company_id)
-    return list(db.session.scalars(actions_query(actor, filters, unpaged=True)).unique())
+    stmt = actions_query(actor, _pending_filters(company_id), unpaged=True)
+    return list(db.session.scalars(stmt).unique())
+
+
+def soonest_pending_actions(
+    actor: Actor, company_id: int, shown: int
+) -> tuple[list[RelationshipAction], int]:
+    """The client's ``shown`` soonest pending actions the actor may see, and how many there are
+    in all (always counted, so the page costs the same queries for any client)."""
+    filters = _pending_filters(company_id)
+    stmt = actions_query(actor, filters, unpaged=True).limit(shown)  # one query, limit inside
+    found = list(db.session.scalars(stmt).unique())
+    return found, count_actions(actor, filters)
 
 
 def recent_messages(company_id: int) -> list[Message]:
@@ -127,16 +180,29 @@ def recent_messages(company_id: int) -> list[Message]:
     return list(db.session.scalars(stmt))
 
 
-def client_summary(actor: Actor, company_id: int) -> ClientSummary:
-    """Everything about a client that matters before a meeting, as the actor may see it."""
+def client_summary(actor: Actor, company_id: int, shown: Shown | None = None) -> ClientSummary:
+    """Everything about a client that matters before a meeting, as the actor may see it; with
+    ``shown``, the first people and the soonest pending actions only, with their counts."""
     company = partners.client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
     today = calendar.today_in(actor.user.timezone)
+    if shown is None:
+        contacts = list(db.session.scalars(people_query(company.id)).unique())
+        people_count = len(contacts)
+    else:
+        contacts, people_count = first_people(company.id, shown.people)
+    if shown is None or shown.actions is None:
+        actions = pending_actions(actor, company.id)
+        pending_count = len(actions)
+    else:
+        actions, pending_count = soonest_pending_actions(actor, company.id, shown.actions)
     return ClientSummary(
         company=company,
         today=today,
-        contacts=list(db.session.scalars(people_query(company.id)).unique()),
+        contacts=contacts,
         events=upcoming_events(company.id, today),
-        actions=pending_actions(actor, company.id),
+        actions=actions,
         partners=list(db.session.scalars(partners.partners_query(company.id))),
         messages=recent_messages(company.id),
+        people_count=people_count,
+        pending_count=pending_count,
     )

@@ -2,10 +2,17 @@
 
 ``clients.py`` serves the page and the Pending actions section, ``client_partners.py`` the
 Partners section; both render the whole page (a plain request with a form open) from here.
+
+The page's first screen stays cheap however big the client (docs/performance.md, "The client
+page"): it lists the soonest pending actions and upcoming events, each card with a "Show all"
+link (``?actions=all``, ``?events=all``), and the relationship map below it loads when it is
+scrolled into view (``?open=relationship-map`` shows it in place without JavaScript). The print
+layout and the summary API keep everything.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,12 +33,14 @@ if TYPE_CHECKING:
 
     from webapp.access import Actor
     from webapp.models import Company, Contact, Partner
-    from webapp.services.summaries import ClientSummary
     from webapp.web.forms.partners import PartnerForm
 
 KEY_PEOPLE_SHOWN = 50
+ACTIONS_SHOWN = 10  # the soonest pending actions; "Show all" (?actions=all) lists every one
+EVENTS_SHOWN = 12  # the soonest upcoming events; "Show all" (?events=all)
 ACTIONS_ANCHOR = "client-actions"
 PARTNERS_ANCHOR = "client-partners"
+MAP_SECTION = "relationship-map"
 
 
 def deal_size(amount: Decimal | None, empty: str = "—") -> str:
@@ -70,13 +79,21 @@ class PartnersSection:
 
 @dataclass(frozen=True)
 class ActionsSection:
-    """The Pending actions card: the client's pending actions the viewer may see."""
+    """The Pending actions card: the client's pending actions the viewer may see, the soonest
+    ``ACTIONS_SHOWN`` of them unless ``every`` one is asked for."""
 
     company: Company
     actions: list[RelationshipAction]
     today: date
+    total: int  # how many pending actions the viewer may see, shown or not
+    every: bool = False
     notice: str | None = None
     focus: str | None = None
+
+    @property
+    def more(self) -> int:
+        """How many pending actions the card leaves out."""
+        return self.total - len(self.actions)
 
 
 def partners_section(actor: Actor, company_id: int, permission: str, **shown: Any):
@@ -86,12 +103,22 @@ def partners_section(actor: Actor, company_id: int, permission: str, **shown: An
     return PartnersSection(company=company, partners=found, **shown)
 
 
-def actions_section(actor: Actor, company_id: int, **shown: Any) -> ActionsSection:
+def actions_section(
+    actor: Actor, company_id: int, every: bool = False, **shown: Any
+) -> ActionsSection:
+    """The Pending actions card for the client: the soonest, or ``every`` pending action."""
     company = partners.client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
+    if every:
+        actions = summaries.pending_actions(actor, company.id)
+        total = len(actions)
+    else:
+        actions, total = summaries.soonest_pending_actions(actor, company.id, ACTIONS_SHOWN)
     return ActionsSection(
         company=company,
-        actions=summaries.pending_actions(actor, company.id),
+        actions=actions,
         today=today_in(actor.user.timezone),
+        total=total,
+        every=every,
         **shown,
     )
 
@@ -103,18 +130,6 @@ def check_filed_under(action_id: int, company_id: int) -> None:
         raise NotFound(f"No relationship action with id {action_id} for client {company_id}.")
 
 
-def key_people(summary: ClientSummary) -> list[Contact]:
-    """The people to read first: those whose primary company is the client, then by name."""
-    company_id = summary.company.id
-
-    def is_primary_here(contact: Contact) -> bool:
-        return any(
-            link.company_id == company_id and link.is_primary for link in contact.company_links
-        )
-
-    return sorted(summary.contacts, key=lambda contact: not is_primary_here(contact))
-
-
 def role_at(contact: Contact, company_id: int) -> str | None:
     """The contact's role at the company (from their link), else their job title."""
     for link in contact.company_links:
@@ -123,32 +138,61 @@ def role_at(contact: Contact, company_id: int) -> str | None:
     return contact.title
 
 
+@dataclass(frozen=True)
+class PageView:
+    """What the page shows of its longer cards, from the request's query."""
+
+    printing: bool = False  # the print layout: everything, no map
+    every_action: bool = False  # ?actions=all
+    every_event: bool = False  # ?events=all
+    open_map: bool = False  # ?open=relationship-map: the map in place (no JavaScript)
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> PageView:
+        return cls(
+            printing=args.get("print") == "1",
+            every_action=args.get("actions") == "all",
+            every_event=args.get("events") == "all",
+            open_map=args.get("open") == MAP_SECTION,
+        )
+
+
 def render_client_page(
     actor: Actor,
     company_id: int,
+    view: PageView = PageView(),
     *,
-    printing: bool = False,
     partners_card: PartnersSection | None = None,
     actions_card: ActionsSection | None = None,
 ) -> str:
     """The whole client page (or its print layout), with any section given as shown."""
-    summary = summaries.client_summary(actor, company_id)
-    people = key_people(summary)
+    whole = view.printing or view.every_action
+    shown = summaries.Shown(people=KEY_PEOPLE_SHOWN, actions=None if whole else ACTIONS_SHOWN)
+    summary = summaries.client_summary(actor, company_id, shown)
+    events = summary.events if view.printing or view.every_event else summary.events[:EVENTS_SHOWN]
     context = {
         "summary": summary,
         "company": summary.company,
         "profile": summary.company.client_profile,
-        "people": people[:KEY_PEOPLE_SHOWN],
-        "people_count": len(people),
+        "people": summary.contacts,  # primary people first
+        "people_count": summary.people_count,
         "upcoming_days": summaries.UPCOMING_DAYS,
+        "events_shown": events,
         "role_at": role_at,
-        "printing": printing,
+        "printing": view.printing,
         "partners_card": partners_card
         or PartnersSection(company=summary.company, partners=summary.partners),
         "actions_card": actions_card
-        or ActionsSection(company=summary.company, actions=summary.actions, today=summary.today),
+        or ActionsSection(
+            company=summary.company,
+            actions=summary.actions,
+            today=summary.today,
+            total=summary.pending_count,
+            every=whole,
+        ),
+        "map_section": MAP_SECTION,
     }
-    if not printing:  # the printed page has no map
+    if view.open_map:  # the printed page has no map; the page loads it when scrolled to
         context["rmap"] = relationship_map.client_map(actor, company_id)
-    template = "clients/print.html" if printing else "clients/show.html"
+    template = "clients/print.html" if view.printing else "clients/show.html"
     return render_template(template, **context)

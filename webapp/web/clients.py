@@ -17,6 +17,7 @@ from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor, wants_json
 from webapp.models import CLIENT_TIERS, Company
 from webapp.services import actions as action_service
+from webapp.services import relationship_map
 from webapp.services.calendar import today_in
 from webapp.services.client_list import (
     DEFAULT_SORT,
@@ -31,6 +32,8 @@ from webapp.services.partners import client_company
 from webapp.services.validation import positive_int
 from webapp.web.client_page import (
     ACTIONS_ANCHOR,
+    MAP_SECTION,
+    PageView,
     actions_section,
     check_filed_under,
     deal_size,
@@ -127,7 +130,7 @@ def show(company_id: int) -> Response:
     """The client summary; ``?print=1`` lays it out for paper (or a PDF)."""
     actor = signed_in_actor()
     try:
-        html = render_client_page(actor, company_id, printing=request.args.get("print") == "1")
+        html = render_client_page(actor, company_id, PageView.from_args(request.args))
     except NotAClient as error:
         if wants_json():
             raise
@@ -138,11 +141,15 @@ def show(company_id: int) -> Response:
 
 
 def _actions_answer(company_id: int, **shown) -> Response:
-    """htmx gets the Pending actions section; a plain request goes back to the page."""
+    """htmx gets the Pending actions section (every action if the query says ``actions=all``);
+    a plain request goes back to the page."""
     actor = signed_in_actor()
+    every = request.args.get("actions") == "all"
     if not wants_fragment():
-        return redirect(url_for("clients.show", company_id=company_id, _anchor=ACTIONS_ANCHOR), 303)
-    card = actions_section(actor, company_id, **shown)
+        more = {"actions": "all"} if every else {}
+        target = url_for("clients.show", company_id=company_id, _anchor=ACTIONS_ANCHOR, **more)
+        return redirect(target, 303)
+    card = actions_section(actor, company_id, every, **shown)
     html = render_template("clients/_actions.html", actions_card=card, printing=False)
     return section_fragment(html, 200, ACTIONS_ANCHOR)
 
@@ -157,7 +164,8 @@ def actions(company_id: int) -> Response:
 @bp.post("/clients/<int:company_id>/actions/<int:action_id>/status")
 @permission_required(access.RELATIONSHIPS_UPDATE)
 def set_action_status(company_id: int, action_id: int) -> Response:
-    """Mark one of the client's actions done or dismissed; out of the viewer's scope is 404."""
+    """Mark one of the client's actions done or dismissed; out of the viewer's scope is 404.
+    The card comes back as it was shown: the soonest, or every action (``?actions=all``)."""
     actor = signed_in_actor()
     client_company(actor, company_id, access.RELATIONSHIPS_UPDATE)  # unknown or not a client
     check_filed_under(action_id, company_id)
@@ -165,3 +173,18 @@ def set_action_status(company_id: int, action_id: int) -> Response:
     closed = action_service.set_status(actor, action_id, status)
     verb = "done" if closed.status == "done" else "dismissed"
     return _actions_answer(company_id, notice=f"“{closed.title}” marked {verb}.")
+
+
+@bp.get("/clients/<int:company_id>/sections/relationship-map")
+@permission_required(access.RELATIONSHIPS_VIEW)
+def map_section(company_id: int) -> Response:
+    """The relationship map card, as htmx fetches it into its placeholder when it is scrolled
+    into view; a plain request gets the page with the map in place."""
+    if not wants_fragment():
+        page = url_for("clients.show", company_id=company_id, open=MAP_SECTION, _anchor=MAP_SECTION)
+        return redirect(page, 303)
+    actor = signed_in_actor()
+    company = client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
+    rmap = relationship_map.client_map(actor, company.id)
+    html = render_template("relationship_map/_client_map.html", company=company, rmap=rmap)
+    return section_fragment(html, 200, MAP_SECTION)

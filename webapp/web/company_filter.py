@@ -1,4 +1,5 @@
 """The Company filter of the contacts list and the Actions page: a search-as-you-type field.
+The contact form's company rows use the same field and the same reading of text typed.
 
 A firm has thousands of companies, too many for a select. The field shows the chosen company's
 name and sends its id as ``company``; the text typed is ``company_name``. With JavaScript the
@@ -41,10 +42,12 @@ def read_company_filter() -> CompanyFilter:
         return CompanyFilter(chosen.id, chosen.name)
     if not text:
         return CompanyFilter()
-    return _from_text(text)
+    return company_for_text(text)
 
 
-def _from_text(text: str) -> CompanyFilter:
+def company_for_text(text: str) -> CompanyFilter:
+    """The company that text typed without picking names: the one whose whole name it is, or
+    the only one it matches; else why none is, with the best matches to pick from."""
     matches = company_choices(text, SUGGESTIONS_SHOWN + 1)
     exact = [row for row in matches if row.name.casefold() == text.casefold()]
     if len(exact) == 1 or len(matches) == 1:

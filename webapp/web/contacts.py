@@ -58,7 +58,7 @@ from webapp.web.company_filter import read_company_filter
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
 from webapp.web.keep_in_touch_card import build_card
-from webapp.web.listing import company_options, page_number, search_text, wants_fragment
+from webapp.web.listing import page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -337,7 +337,7 @@ def show(contact_id: int) -> tuple[str, int]:
 
 
 def _prepared_form(form: ContactForm, owner_id: int | None) -> ContactForm:
-    form.set_choices(_owner_options(keep_id=owner_id, active_only=True), company_options())
+    form.set_choices(_owner_options(keep_id=owner_id, active_only=True))
     return form
 
 

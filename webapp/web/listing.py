@@ -1,14 +1,11 @@
-"""Shared by the list pages: search text, page numbers, htmx fragments, filter choices."""
+"""Shared by the list pages: search text, page numbers, htmx fragments."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from flask import make_response, request
-from sqlalchemy import select
 
-from webapp.extensions import db
-from webapp.models import Company
 from webapp.services.validation import MAX_PAGE, positive_int
 
 if TYPE_CHECKING:
@@ -42,13 +39,3 @@ def section_fragment(html: str, status: int, section_id: str) -> Response:
         response.headers[SECTION_HEADER] = section_id
     response.vary.add("HX-Request")
     return response
-
-
-def company_options() -> list[tuple[int, str]]:
-    """Companies as (id, name) for a filter or a select, in one query."""
-    stmt = (
-        select(Company.id, Company.name)
-        .where(Company.archived_at.is_(None))
-        .order_by(Company.name, Company.id)
-    )
-    return [(row.id, row.name) for row in db.session.execute(stmt)]

@@ -11,15 +11,19 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     StringField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.models import CONTACT_STAGES
+from webapp.services.company_search import live_company
 from webapp.services.contacts import CompanyLinkInput, ContactInput
-from webapp.services.validation import format_phone
+from webapp.services.validation import format_phone, positive_int
+from webapp.web.company_filter import company_for_text
 from webapp.web.forms.select import SelectField
 
 if TYPE_CHECKING:
@@ -48,22 +52,55 @@ def _choices(empty_label: str, options: list[tuple[int, str]]) -> list[SelectCho
 
 
 class CompanyLinkForm(Form):
-    """One row of the company links: which company, the role there, and whether it is primary."""
+    """One row of the company links: which company, the role there, and whether it is primary.
 
-    company_id = SelectField("Company", coerce=optional_id, choices=[], validate_choice=True)
+    The company is a search-as-you-type field, as the Company filter (``web/company_filter.py``):
+    ``company_id`` is the company picked, ``company_name`` the text shown or typed. Text sent
+    without picking is read as the filter reads it; validation leaves the id it names."""
+
+    company_id = HiddenField("Company id")
+    company_name = StringField("Company", validators=[Length(max=200)])
     role = StringField("Role", validators=[Optional(), Length(max=120)])
     is_primary = BooleanField("Primary company")
     remove = BooleanField("Remove this link")
 
     @property
     def is_blank(self) -> bool:
-        return self.company_id.data is None
+        picked, typed = str(self.company_id.data or ""), self.company_name.data or ""
+        return not (picked.strip() or typed.strip())
+
+    @property
+    def chosen_id(self) -> int | None:
+        """The company's id once the row has validated."""
+        return positive_int(self.company_id.data)
+
+    def validate_company_name(self, field: StringField) -> None:
+        """Settle which company the row names, or say why the text names none."""
+        text = (field.data or "").strip()
+        if self.is_blank or self.remove.data:
+            return
+        picked = positive_int(self.company_id.data)
+        chosen = live_company(picked) if picked else None
+        if chosen is not None and (not text or text.casefold() == chosen.name.casefold()):
+            self.company_id.data, field.data = str(chosen.id), chosen.name
+            return
+        if not text:
+            raise ValidationError("That company is not in Rapport any more: pick another.")
+        found = company_for_text(text)
+        if found.suggestions:
+            self.company_id.data = ""
+            names = ", ".join(choice.name for choice in found.suggestions)
+            raise ValidationError(
+                f"Several companies match “{text}”: {names}. Pick one, or type its whole name."
+            )
+        if found.problem:
+            self.company_id.data = ""
+            raise ValidationError(found.problem)
+        self.company_id.data, field.data = str(found.company_id), found.text
 
 
 class ContactForm(FlaskForm):
     """Create or edit a contact. Field names match the service's error fields."""
-
-    _company_choices: list[SelectChoice] = []  # set by ``set_choices``; reused for added rows
 
     first_name = StringField(
         "First name",
@@ -96,32 +133,27 @@ class ContactForm(FlaskForm):
         description="Separated by commas, for example: Friends, Conference 2026",
     )
 
-    def set_choices(self, owners: list[tuple[int, str]], companies: list[tuple[int, str]]) -> None:
-        """Fill the owner and company selects (call again after adding a row)."""
-        self._company_choices = _choices("Choose a company…", companies)
+    def set_choices(self, owners: list[tuple[int, str]]) -> None:
+        """Fill the owner select."""
         self.owner_id.choices = _choices("No owner", owners)
-        for entry in self.company_links:
-            entry.form.company_id.choices = self._company_choices
 
     def ensure_blank_link(self) -> None:
         """Keep one empty company row at the end so a new link can be added."""
         entries = self.company_links.entries
         if len(entries) >= MAX_COMPANY_LINKS or (entries and entries[-1].form.is_blank):
             return
-        entry = self.company_links.append_entry()
-        entry.form.company_id.choices = self._company_choices
+        self.company_links.append_entry()
 
     def add_blank_link(self) -> None:
         """Add one more empty company row (the "Add another company" button)."""
         if len(self.company_links.entries) < MAX_COMPANY_LINKS:
-            entry = self.company_links.append_entry()
-            entry.form.company_id.choices = self._company_choices
+            self.company_links.append_entry()
 
     def to_input(self) -> ContactInput:
         """The service input: blank or removed company rows are left out."""
         links = [
             CompanyLinkInput(
-                company_id=entry.form.company_id.data,
+                company_id=entry.form.chosen_id,
                 role=entry.form.role.data,
                 is_primary=bool(entry.form.is_primary.data),
             )
@@ -153,7 +185,12 @@ def contact_form_data(contact: Contact) -> dict:
         "emails": "\n".join(e.email for e in contact.emails),
         "phones": "\n".join(format_phone(p.number) for p in contact.phones),
         "company_links": [
-            {"company_id": link.company_id, "role": link.role, "is_primary": link.is_primary}
+            {
+                "company_id": str(link.company_id),
+                "company_name": link.company.name,
+                "role": link.role,
+                "is_primary": link.is_primary,
+            }
             for link in contact.company_links
         ],
         "linkedin_url": contact.linkedin_url,
