@@ -24,6 +24,7 @@ from webapp.guards import current_actor, wants_json
 from webapp.models import User
 from webapp.outage import register_outage_handler
 from webapp.security import register_security
+from webapp.services import count_cache
 from webapp.services.errors import DomainError, Unauthenticated
 from webapp.services.validation import MAX_ID, RECORD_ID_PATTERN, format_phone
 
@@ -109,9 +110,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             _tune_sqlite(db.engine)
+        count_cache.watch(db.engine)  # docs/performance.md, "Figures kept for a minute"
 
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000  # how long a write waits for another to finish before failing

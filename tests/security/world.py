@@ -57,6 +57,7 @@ NOT_FREE_TEXT = {
     "AuditEvent.action": "written by the services, never shown",
     "AuditEvent.changes": "written by the services, never shown",
     "AuditEvent.object_type": "written by the services, never shown",
+    "CacheGeneration.name": "a group of tables, fixed by a migration",
     "CalendarFeed.token_hash": "a hash",
     "ClientProfile.tier": "a fixed choice",
     "CompanyDomain.domain": "a validated domain name",

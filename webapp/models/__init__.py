@@ -11,6 +11,7 @@ from webapp.models.actions import (
 )
 from webapp.models.api_keys import ApiKey
 from webapp.models.audit import AuditEvent
+from webapp.models.cache import CacheGeneration
 from webapp.models.companies import CLIENT_TIERS, ClientProfile, Company, CompanyDomain
 from webapp.models.contact_relationships import (
     RELATIONSHIP_GROUPS,
@@ -79,6 +80,7 @@ __all__ = [
     "ROLES",
     "ApiKey",
     "AuditEvent",
+    "CacheGeneration",
     "ClientProfile",
     "Company",
     "CompanyDomain",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import contains_eager
 from webapp import access
 from webapp.extensions import db
 from webapp.models import Interaction, Message, RelationshipAction, Squad, User
-from webapp.services import calendar
+from webapp.services import calendar, count_cache
 from webapp.services.sql_dates import utc_day
 
 if TYPE_CHECKING:
@@ -117,7 +117,9 @@ def team_overview(actor: Actor) -> TeamOverview:
     now = calendar.now()
     today = calendar.today_in(actor.user.timezone)
     people = _people(people_ids)
-    counts = _action_counts(people_ids, today, now)
+    counts = count_cache.remember(  # kept a minute unless an action or a user changes
+        "actions", ("team", actor.user_id, today), lambda: _action_counts(people_ids, today, now)
+    )
     latest = _last_activity(people_ids)
     rows = [
         PersonWork(user=user, **counts.get(user.id, {}), last_activity=latest.get(user.id))

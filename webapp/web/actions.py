@@ -24,6 +24,7 @@ from webapp import access
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.services import actions as action_service
+from webapp.services import count_cache
 from webapp.services.action_queries import actions_query, is_overdue, pending_counts
 from webapp.services.calendar import today_in
 from webapp.services.errors import NotFound
@@ -54,8 +55,13 @@ CLOSED_WORDS = {"done": "marked done", "dismissed": "dismissed"}
 
 
 def tab_counts(actor: Actor, tabs: tuple[str, ...]) -> dict[str, int]:
-    """Pending actions per tab, every tab in one query."""
-    return pending_counts(actor, {tab: tab_assignees(actor, tab) for tab in tabs})
+    """Pending actions per tab, every tab in one query, kept a minute unless an action or a user
+    changes (``count_cache``)."""
+    return count_cache.remember(
+        "actions",
+        ("tabs", actor.user_id, tabs),
+        lambda: pending_counts(actor, {tab: tab_assignees(actor, tab) for tab in tabs}),
+    )
 
 
 def _current_view(actor: Actor) -> tuple[QueueView, dict[str, Any]]:

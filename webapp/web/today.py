@@ -15,6 +15,7 @@ from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink, User
 from webapp.services import actions as action_service
+from webapp.services import count_cache
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
 from webapp.services.calendar import month_days, next_occurrence, today_in
 from webapp.services.life_event_types import life_event_type
@@ -141,7 +142,10 @@ def _relationship_context(actor: Actor) -> dict[str, Any]:
     if not access.can(actor, access.RELATIONSHIPS_VIEW):
         return {"shows_relationships": False}
     context = due_soon(actor)
-    upcoming = upcoming_events(actor.user_id, context["today"])
+    today = context["today"]
+    upcoming = count_cache.remember(  # kept a minute unless an event or a contact changes
+        "events", ("today", actor.user_id, today), lambda: upcoming_events(actor.user_id, today)
+    )
     every_event = request.args.get("events") == "all"
     context["upcoming_events"] = upcoming if every_event else upcoming[:UPCOMING_SHOWN]
     context["upcoming_total"] = len(upcoming)
