@@ -25,9 +25,20 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave SQLite's search tables (migration 0016: FTS5 tables and their shadow tables, which
+    no model describes) out of what autogenerate compares."""
+    return not (type_ == "table" and reflected and compare_to is None and "_fts" in name)
+
+
 def _options() -> dict:
     # Batch mode lets later migrations alter columns on SQLite too.
-    options = {"render_as_batch": True, "compare_type": True, "render_item": render_item}
+    options = {
+        "render_as_batch": True,
+        "compare_type": True,
+        "render_item": render_item,
+        "include_object": include_object,
+    }
     options.update(current_app.extensions["migrate"].configure_args)
     return {"target_metadata": target_metadata, **options}
 

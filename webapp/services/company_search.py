@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.extensions import db
 from webapp.models import ClientProfile, Company, CompanyDomain, Contact, ContactCompanyLink
-from webapp.services.search import like_pattern, name_rank
+from webapp.services.search import found_in, like_pattern, name_rank
 
 
 def contact_count_column():
@@ -45,9 +45,12 @@ def matches_company(q: str):
     """SQL: the company's name or one of its domains contains ``q``. Two look-ups of ids, each
     answered from a trigram index on PostgreSQL (migration 0011)."""
     pattern = like_pattern(q)
-    by_name = select(Company.id).where(Company.name.ilike(pattern, escape="\\"))
+    by_name = select(Company.id).where(
+        Company.name.ilike(pattern, escape="\\"), *found_in("companies_fts", Company.id, q)
+    )
     by_domain = select(CompanyDomain.company_id).where(
-        CompanyDomain.domain.ilike(pattern, escape="\\")
+        CompanyDomain.domain.ilike(pattern, escape="\\"),
+        *found_in("company_domains_fts", CompanyDomain.id, q),
     )
     return Company.id.in_(union_all(by_name, by_domain))
 

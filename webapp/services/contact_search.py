@@ -28,7 +28,7 @@ from webapp.models import (
     ContactTag,
     RelationshipProfile,
 )
-from webapp.services.search import like_pattern, name_rank
+from webapp.services.search import found_in, like_pattern, name_rank
 from webapp.services.touches import join_cadence, touch_due_column
 
 SORTS = {
@@ -78,11 +78,14 @@ def _matches_text(q: str):
     run for every contact of the firm; except for a search too short for the indexes."""
     pattern = like_pattern(q)
     named = full_name().ilike(pattern, escape="\\")
-    by_email = select(ContactEmail.contact_id).where(ContactEmail.email.ilike(pattern, escape="\\"))
+    by_email = select(ContactEmail.contact_id).where(
+        ContactEmail.email.ilike(pattern, escape="\\"),
+        *found_in("contact_emails_fts", ContactEmail.id, q),
+    )
     by_company = (
         select(ContactCompanyLink.contact_id)
         .join(Company, Company.id == ContactCompanyLink.company_id)
-        .where(Company.name.ilike(pattern, escape="\\"))
+        .where(Company.name.ilike(pattern, escape="\\"), *found_in("companies_fts", Company.id, q))
     )
     if len(q) < MIN_INDEXED_LENGTH:
         # One or two characters (too few for a phone number or a misspelling) match most of the
@@ -90,7 +93,10 @@ def _matches_text(q: str):
         # where the look-ups built the set of every match first: "a" at 100,000 contacts, count
         # 320 ms to 1 ms; the page, which sorts every match by best match, 262 to under 200 ms.
         return or_(named, Contact.id.in_(by_email), Contact.id.in_(by_company))
-    lookups = [select(Contact.id).where(named), by_email, by_company]
+    by_name = select(Contact.id).where(
+        named, *found_in("contact_names_fts", Contact.id, q, by_word=True)
+    )
+    lookups = [by_name, by_email, by_company]
     digits = phone_digits(q)
     if digits:
         lookups.append(

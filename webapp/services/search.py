@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func, literal_column, or_, select, table
+
+from webapp.extensions import db
+
+# FTS5's trigram tokenizer finds substrings of this many characters or more (SQLite).
+TRIGRAM = 3
 
 
 def like_pattern(text: str) -> str:
@@ -29,3 +34,23 @@ def name_rank(name, q: str, *other_starts):
         (lowered.like(like_pattern(text), escape="\\"), 2),
         else_=3,
     )
+
+
+def found_in(search_table: str, row_id, q: str, *, by_word: bool = False) -> tuple:
+    """SQL conditions to add to a ``LIKE`` match, never to replace it: on SQLite, ``row_id`` is a
+    row that ``search_table`` (an FTS5 trigram table, migration 0016) finds holding ``q`` (with
+    ``by_word``, every word of ``q``; a name's words may sit in its first or its last name). Empty
+    elsewhere, and for text too short for trigrams. The index narrows to a few rows; ``LIKE``
+    keeps its exact meaning on them."""
+    text = q.replace("\x00", "")
+    parts = [word for word in text.split() if len(word) >= TRIGRAM] if by_word else [text]
+    parts = [part for part in parts if len(part) >= TRIGRAM]
+    if not parts or db.session.get_bind().dialect.name != "sqlite":
+        return ()
+    query = " AND ".join('"' + part.replace('"', '""') + '"' for part in parts)
+    matching = (
+        select(literal_column("rowid"))
+        .select_from(table(search_table))
+        .where(literal_column(search_table).op("MATCH")(query))
+    )
+    return (row_id.in_(matching),)
