@@ -214,3 +214,18 @@ def test_today_shows_an_event_added_after_it_was_viewed(ctx, committed):
         db.session.commit()
 
     assert "Launch party" in client.get("/").text
+
+
+def test_a_full_cache_drops_what_has_expired_first(ctx, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(count_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(count_cache, "MAX_ENTRIES", 3)
+    count_cache.remember("events", ("a",), lambda: "a")
+    clock[0] += count_cache.MAX_AGE + 1  # "a" has expired
+    count_cache.remember("events", ("b",), lambda: "b")
+    count_cache.remember("events", ("c",), lambda: "c")
+
+    count_cache.remember("events", ("d",), lambda: "d")  # full: "a" goes, the others stay
+
+    assert count_cache.remember("events", ("b",), lambda: "counted again") == "b"
+    assert count_cache.remember("events", ("a",), lambda: "counted again") == "counted again"

@@ -57,7 +57,7 @@ def remember(group: str, key: tuple[Hashable, ...], count: Callable[[], T]) -> T
     generation = db.session.scalar(
         select(CacheGeneration.generation).where(CacheGeneration.name == group)
     )
-    full_key = (group, generation, *key)
+    full_key = (db.engine.url, group, generation, *key)  # a process may serve several databases
     now = time.monotonic()
     kept = _kept.get(full_key)
     if kept is not None and kept[0] > now:
@@ -75,8 +75,9 @@ def forget_all() -> None:
 
 
 def _forget_expired(now: float) -> None:
-    for key in [key for key, (expires, _) in _kept.items() if expires <= now]:
-        del _kept[key]
+    for key, (expires, _) in list(_kept.items()):  # a copy: another thread may be adding
+        if expires <= now:
+            _kept.pop(key, None)
     if len(_kept) >= MAX_ENTRIES:  # all still fresh: start again rather than grow
         _kept.clear()
 
