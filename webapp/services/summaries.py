@@ -157,10 +157,14 @@ def pending_actions(actor: Actor, company_id: int) -> list[RelationshipAction]:
 
 
 def soonest_pending_actions(
-    actor: Actor, company_id: int, shown: int
+    actor: Actor, company_id: int, shown: int | None
 ) -> tuple[list[RelationshipAction], int]:
-    """The client's ``shown`` soonest pending actions the actor may see, and how many there are
-    in all (always counted, so the page costs the same queries for any client)."""
+    """The client's ``shown`` soonest pending actions the actor may see (every one for
+    ``None``), and how many there are in all (always counted, so the page costs the same
+    queries for any client)."""
+    if shown is None:
+        actions = pending_actions(actor, company_id)
+        return actions, len(actions)
     filters = _pending_filters(company_id)
     stmt = actions_query(actor, filters, unpaged=True).limit(shown)  # one query, limit inside
     found = list(db.session.scalars(stmt).unique())
@@ -190,11 +194,9 @@ def client_summary(actor: Actor, company_id: int, shown: Shown | None = None) ->
         people_count = len(contacts)
     else:
         contacts, people_count = first_people(company.id, shown.people)
-    if shown is None or shown.actions is None:
-        actions = pending_actions(actor, company.id)
-        pending_count = len(actions)
-    else:
-        actions, pending_count = soonest_pending_actions(actor, company.id, shown.actions)
+    actions, pending_count = soonest_pending_actions(
+        actor, company.id, None if shown is None else shown.actions
+    )
     return ClientSummary(
         company=company,
         today=today,

@@ -108,11 +108,8 @@ def actions_section(
 ) -> ActionsSection:
     """The Pending actions card for the client: the soonest, or ``every`` pending action."""
     company = partners.client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
-    if every:
-        actions = summaries.pending_actions(actor, company.id)
-        total = len(actions)
-    else:
-        actions, total = summaries.soonest_pending_actions(actor, company.id, ACTIONS_SHOWN)
+    limit = None if every else ACTIONS_SHOWN
+    actions, total = summaries.soonest_pending_actions(actor, company.id, limit)
     return ActionsSection(
         company=company,
         actions=actions,
