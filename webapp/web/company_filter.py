@@ -36,13 +36,21 @@ def read_company_filter() -> CompanyFilter:
     """The filter from the request's ``company`` (an id) and ``company_name`` (text typed); bad
     ids count as not given, and text that differs from the chosen company's name is a new search."""
     text = search_text("company_name")
-    company_id = positive_int(request.args.get("company"))
-    chosen = live_company(company_id) if company_id else None
-    if chosen is not None and (not text or text.casefold() == chosen.name.casefold()):
+    chosen = still_picked(positive_int(request.args.get("company")), text)
+    if chosen is not None:
         return CompanyFilter(chosen.id, chosen.name)
     if not text:
         return CompanyFilter()
     return company_for_text(text)
+
+
+def still_picked(company_id: int | None, text: str):
+    """The ``(id, name)`` row of the live company picked, unless the text shown has been changed
+    since (text that differs from its name is a new search); ``None`` otherwise."""
+    chosen = live_company(company_id) if company_id else None
+    if chosen is not None and (not text or text.casefold() == chosen.name.casefold()):
+        return chosen
+    return None
 
 
 def company_for_text(text: str) -> CompanyFilter:

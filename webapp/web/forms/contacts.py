@@ -20,10 +20,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.models import CONTACT_STAGES
-from webapp.services.company_search import live_company
 from webapp.services.contacts import CompanyLinkInput, ContactInput
 from webapp.services.validation import format_phone, positive_int
-from webapp.web.company_filter import company_for_text
+from webapp.web.company_filter import company_for_text, still_picked
 from webapp.web.forms.select import SelectField
 
 if TYPE_CHECKING:
@@ -79,9 +78,8 @@ class CompanyLinkForm(Form):
         text = (field.data or "").strip()
         if self.is_blank or self.remove.data:
             return
-        picked = positive_int(self.company_id.data)
-        chosen = live_company(picked) if picked else None
-        if chosen is not None and (not text or text.casefold() == chosen.name.casefold()):
+        chosen = still_picked(positive_int(self.company_id.data), text)
+        if chosen is not None:
             self.company_id.data, field.data = str(chosen.id), chosen.name
             return
         if not text:
