@@ -43,8 +43,7 @@ def found_in(search_table: str, row_id, q: str, *, by_word: bool = False) -> tup
     elsewhere, and for text too short for trigrams. The index narrows to a few rows; ``LIKE``
     keeps its exact meaning on them."""
     text = q.replace("\x00", "")
-    parts = [word for word in text.split() if len(word) >= TRIGRAM] if by_word else [text]
-    parts = [part for part in parts if len(part) >= TRIGRAM]
+    parts = [part for part in (text.split() if by_word else [text]) if len(part) >= TRIGRAM]
     if not parts or db.session.get_bind().dialect.name != "sqlite":
         return ()
     query = " AND ".join('"' + part.replace('"', '""') + '"' for part in parts)

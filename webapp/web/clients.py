@@ -183,8 +183,6 @@ def map_section(company_id: int) -> Response:
     if not wants_fragment():
         page = url_for("clients.show", company_id=company_id, open=MAP_SECTION, _anchor=MAP_SECTION)
         return redirect(page, 303)
-    actor = signed_in_actor()
-    company = client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
-    rmap = relationship_map.client_map(actor, company.id)
-    html = render_template("relationship_map/_client_map.html", company=company, rmap=rmap)
+    rmap = relationship_map.client_map(signed_in_actor(), company_id)  # 404 unless a client
+    html = render_template("relationship_map/_client_map.html", company=rmap.client, rmap=rmap)
     return section_fragment(html, 200, MAP_SECTION)
