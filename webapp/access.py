@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Select
     from sqlalchemy.orm import InstrumentedAttribute
 
+    # Whose actions a query covers: a select of user ids, a list of them, or None for everyone.
+    Assignees = Select | list[int] | None
+
 RELATIONSHIPS_VIEW = "relationships:view"
 RELATIONSHIPS_UPDATE = "relationships:update"
 RELATIONSHIPS_MANAGE = "relationships:manage"
@@ -128,14 +131,21 @@ def grantable_permissions(actor: Actor) -> tuple[str, ...]:
     return tuple(p for p in PERMISSIONS if p in actor.permissions)
 
 
-def visible_assignee_ids(actor: Actor) -> Select | None:
+def visible_assignee_ids(actor: Actor) -> Assignees:
     """Users whose relationship actions the actor sees: ``None`` means everyone's."""
     user = actor.user
     if user.role in SEES_ALL_ACTIONS:
         return None
     if user.role in SEES_SQUAD_ACTIONS and user.squad_id is not None:
         return select(User.id).where((User.squad_id == user.squad_id) | (User.id == user.id))
-    return select(User.id).where(User.id == user.id)
+    return own_assignee_ids(actor)
+
+
+def own_assignee_ids(actor: Actor) -> list[int]:
+    """The actor alone, as the list of their id: ``assigned_to_id IN (id)``, which the database
+    answers from the assignee indexes, where a subquery of users would read the queue in order
+    and filter it."""
+    return [actor.user_id]
 
 
 def scope_actions(actor: Actor, stmt: Select, assignee_column: InstrumentedAttribute) -> Select:
@@ -155,7 +165,7 @@ def may_view_team(actor: Actor) -> bool:
     return actor.user.role in LEADS_TEAMS and can(actor, RELATIONSHIPS_VIEW)
 
 
-def team_member_ids(actor: Actor) -> Select | None:
+def team_member_ids(actor: Actor) -> Assignees:
     """Whose work the Team view shows, as a select of user ids; ``None`` means everyone's.
 
     The same people whose actions the actor sees; anyone who leads no team is refused.

@@ -77,7 +77,7 @@ def _filters(contact_id: int | None = None) -> ActionFilters:
 
 
 def _listing(endpoint: str, filters: ActionFilters, **path_args):
-    stmt = actions_query(signed_in_actor(), filters)
+    stmt = actions_query(signed_in_actor(), filters, for_api=True)
     url_args = {**query_args_but_page(), **path_args}
     listed = api_page(stmt, endpoint, DEFAULT_PER_PAGE, MAX_PER_PAGE, **url_args)
     return jsonify(

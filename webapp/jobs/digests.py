@@ -8,6 +8,7 @@ only the digests a run really inserted are audited and emailed. Emails go after 
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 import ssl
@@ -243,7 +244,10 @@ def digest_email(new: NewDigest, config: Mapping[str, Any]) -> EmailMessage:
         "digest": digest,
         "subject": subject,
         "digest_url": link("digest.index", {}),
-        "contact_url": lambda contact_id: link("contacts.show", {"contact_id": contact_id}),
+        # Each contact's link is written up to three times (text and HTML): built once.
+        "contact_url": functools.cache(
+            lambda contact_id: link("contacts.show", {"contact_id": contact_id})
+        ),
     }
     # Straight from the Jinja environment: its globals and filters, no request needed.
     templates = current_app.jinja_env

@@ -47,6 +47,25 @@ class RelationshipAction(TimestampMixin, db.Model):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # The pending actions filed under a company (``action_queries.pending_filed``, the
+        # Clients list's open and overdue counts): those filed under it directly, and those of its
+        # primary contacts that name no company, each read from its index alone.
+        Index(
+            "ix_relationship_actions_pending_by_company",
+            "company_id",
+            "due_on",
+            "assigned_to_id",
+            postgresql_where=text("status = 'pending' AND company_id IS NOT NULL"),
+            sqlite_where=text("status = 'pending' AND company_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_relationship_actions_pending_by_contact",
+            "contact_id",
+            "due_on",
+            "assigned_to_id",
+            postgresql_where=text("status = 'pending' AND company_id IS NULL"),
+            sqlite_where=text("status = 'pending' AND company_id IS NULL"),
+        ),
         # The Team view's "last active" (``team._last_activity``): a person's latest done action.
         Index(
             "ix_relationship_actions_completed_by",

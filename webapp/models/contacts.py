@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -113,7 +113,17 @@ class ContactCompanyLink(db.Model):
     """A typed contact-company link with edge attributes ``role`` and ``is_primary``."""
 
     __tablename__ = "contact_company_links"
-    __table_args__ = (UniqueConstraint("contact_id", "company_id"),)
+    __table_args__ = (
+        UniqueConstraint("contact_id", "company_id"),
+        # A company's primary people, read from the index alone (the filing of their actions).
+        Index(
+            "ix_contact_company_links_primary",
+            "company_id",
+            "contact_id",
+            postgresql_where=text("is_primary"),
+            sqlite_where=text("is_primary = 1"),  # as SQLAlchemy writes the test there
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))

@@ -17,7 +17,7 @@ from webapp.services.calendar import today_in
 if TYPE_CHECKING:
     from sqlalchemy import Select
 
-    from webapp.access import Actor
+    from webapp.access import Actor, Assignees
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ActionFilters:
     due_after: date | None = None  # on or after
     due_before: date | None = None  # on or before
     undated: bool = False  # only actions without a due date
-    assignees: Select | None = field(default=None, compare=False)  # a sub-scope, e.g. "mine"
+    assignees: Assignees = field(default=None, compare=False)  # a sub-scope, e.g. "mine"
 
 
 def filed_company_id():
@@ -129,26 +129,34 @@ def _filtered(stmt: Select, filters: ActionFilters) -> Select:
 
 
 def actions_query(
-    actor: Actor, filters: ActionFilters = ActionFilters(), *, unpaged: bool = False
+    actor: Actor,
+    filters: ActionFilters = ActionFilters(),
+    *,
+    unpaged: bool = False,
+    for_api: bool = False,
 ) -> Select:
     """Actions the actor may see, filtered: pending first (soonest due first), then the rest.
 
-    Loads the contact (with emails and primary company), company and assignee with the rows,
-    so rendering a page of actions costs the same few queries however long it is. A list read
-    whole (``unpaged``) joins the contacts' collections too, since select-in loading takes a
-    query per 500 contacts; read it with ``.unique()``.
+    Loads what a page shows with the rows (the contact with their primary company, the company,
+    the assignee), so rendering a page of actions costs the same few queries however long it
+    is; ``for_api`` adds the task and the contact's emails, which the API's JSON names. A list
+    read whole (``unpaged``) joins the contacts' collections too, since select-in loading takes
+    a query per 500 contacts; read it with ``.unique()``.
     """
     action = RelationshipAction
     collection = joinedload if unpaged else selectinload
     stmt = select(action).options(
-        joinedload(action.contact).options(collection(Contact.emails)),
         joinedload(action.contact).options(
             collection(Contact.company_links).joinedload(ContactCompanyLink.company)
         ),
         joinedload(action.company),
         joinedload(action.assigned_to),
-        joinedload(action.task),
     )
+    if for_api:
+        stmt = stmt.options(
+            joinedload(action.contact).options(collection(Contact.emails)),
+            joinedload(action.task),
+        )
     stmt = access.scope_actions(actor, _filtered(stmt, filters), action.assigned_to_id)
     return stmt.order_by(
         action.status != "pending",
@@ -159,7 +167,7 @@ def actions_query(
     )
 
 
-def pending_counts(actor: Actor, groups: dict[str, Select | None]) -> dict[str, int]:
+def pending_counts(actor: Actor, groups: dict[str, Assignees]) -> dict[str, int]:
     """How many pending actions each group of assignees has (a select of user ids; ``None`` is
     all the actor sees), in one query: one pass over the pending actions in the actor's scope,
     however many groups (the Actions queue's tabs)."""
@@ -167,7 +175,7 @@ def pending_counts(actor: Actor, groups: dict[str, Select | None]) -> dict[str, 
     return {name: count or 0 for name, count in zip(groups, row, strict=True)}
 
 
-def pending_counts_query(actor: Actor, groups: dict[str, Select | None]) -> Select:
+def pending_counts_query(actor: Actor, groups: dict[str, Assignees]) -> Select:
     """The one query of ``pending_counts``: ``count(*)`` over ``assigned_to_id``, so it is
     answered from ``ix_relationship_actions_pending_assignee`` without reading the table."""
     action = RelationshipAction

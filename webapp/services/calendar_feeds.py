@@ -122,7 +122,7 @@ def _pending_actions(actor: Actor, today: date) -> list[RelationshipAction]:
     """The user's own pending actions due from ``OVERDUE_DAYS`` ago on, through the one scope."""
     filters = ActionFilters(
         statuses=("pending",),
-        assignees=select(User.id).where(User.id == actor.user_id),
+        assignees=access.own_assignee_ids(actor),
         due_after=today - timedelta(days=OVERDUE_DAYS),
     )
     return list(db.session.scalars(actions_query(actor, filters)))

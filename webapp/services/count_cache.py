@@ -98,7 +98,14 @@ def watch(engine: Engine) -> None:
 
 def _notice_write(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
     found = WRITE.match(statement)
-    group = _GROUPS_OF.get(found.group(1).lower()) if found else None
+    if found:
+        note_write(connection, found.group(1))
+
+
+def note_write(connection: Connection, table: str) -> None:
+    """Count a write to ``table`` in the connection's transaction; for writes that pass no
+    statement through SQLAlchemy (``bulk.copy_rows``)."""
+    group = _GROUPS_OF.get(table.lower())
     if group is not None:
         connection.info.setdefault(WRITTEN, set()).add(group)
 

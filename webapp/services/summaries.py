@@ -151,8 +151,9 @@ def _pending_filters(company_id: int) -> ActionFilters:
 
 
 def pending_actions(actor: Actor, company_id: int) -> list[RelationshipAction]:
-    """The client's pending actions that the actor may see, soonest due first."""
-    stmt = actions_query(actor, _pending_filters(company_id), unpaged=True)
+    """The client's pending actions that the actor may see, soonest due first, with what the
+    API's summary names of each (the whole summary is the API's and the print layout's)."""
+    stmt = actions_query(actor, _pending_filters(company_id), unpaged=True, for_api=True)
     return list(db.session.scalars(stmt).unique())
 
 

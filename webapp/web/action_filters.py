@@ -20,10 +20,9 @@ from webapp.services.action_queries import ActionFilters
 from webapp.services.validation import positive_int
 
 if TYPE_CHECKING:
-    from sqlalchemy import Select
     from werkzeug.datastructures import MultiDict
 
-    from webapp.access import Actor
+    from webapp.access import Actor, Assignees
 
 TAB_LABELS = {"mine": "Mine", "squad": "Squad", "everyone": "Everyone"}
 STATUS_LABELS = {"pending": "Pending", "done": "Done", "dismissed": "Dismissed", "all": "All"}
@@ -48,10 +47,10 @@ def tabs_for(actor: Actor) -> tuple[str, ...]:
     return tuple(tabs)
 
 
-def tab_assignees(actor: Actor, tab: str) -> Select | None:
-    """Whose actions a tab lists, as a select of user ids; ``None`` is all the actor may see."""
+def tab_assignees(actor: Actor, tab: str) -> Assignees:
+    """Whose actions a tab lists (see ``access.Assignees``); ``None`` is all the actor may see."""
     if tab == "mine":
-        return select(User.id).where(User.id == actor.user_id)
+        return access.own_assignee_ids(actor)
     if tab == "squad":
         return access.visible_assignee_ids(actor)
     return None

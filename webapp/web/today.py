@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from webapp import access
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
-from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink, User
+from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink
 from webapp.services import actions as action_service
 from webapp.services import count_cache
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
@@ -76,7 +76,7 @@ def due_soon(actor: Actor) -> dict[str, Any]:
     today = today_in(actor.user.timezone)
     filters = ActionFilters(
         statuses=("pending",),
-        assignees=select(User.id).where(User.id == actor.user_id),
+        assignees=access.own_assignee_ids(actor),
         due_before=today + timedelta(days=DUE_SOON_DAYS - 1),
     )
     shown = db.session.scalars(actions_query(actor, filters).limit(DUE_SOON_SHOWN))
