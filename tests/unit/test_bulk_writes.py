@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from tests.jobs.builders import contact_of, owner
 from webapp.extensions import db as _db
-from webapp.models import AuditEvent, RelationshipAction, Task
+from webapp.models import AuditEvent, Contact, RelationshipAction, Task
 from webapp.models.base import utcnow
 from webapp.services import count_cache
 from webapp.services.audit import event_values, record_events
-from webapp.services.bulk import copy_rows, new_ids
+from webapp.services.bulk import copy_rows, new_ids, one_of_ids
 from webapp.services.generated_actions import open_generated
 
 AWKWARD = 'Tab\there, a new\nline, a back\\slash, \\N, quotes "\'" and ünïcødé ✓'
@@ -152,3 +152,18 @@ def test_ids_taken_from_the_sequence_are_new_and_not_handed_out_again(db, count)
     [added] = open_generated("cadence", [check_in(ada, date(2026, 12, 1))])
     task_id = _db.session.scalar(select(Task.id).filter_by(relationship_action_id=added["id"]))
     assert task_id > max(taken)
+
+
+@pytest.mark.parametrize("wanted", ["none", "missing", "some", "all"])
+def test_one_of_ids_finds_what_in_finds(db, wanted):
+    people = [contact_of(owner(), first_name=f"Person{n}") for n in range(4)]
+    ids = {
+        "none": [],
+        "missing": [999999],
+        "some": [people[0].id, people[2].id, 999999],
+        "all": [person.id for person in people],
+    }[wanted]
+    stmt = select(Contact.id).order_by(Contact.id)
+    found = list(_db.session.scalars(stmt.where(one_of_ids(Contact.id, ids))))
+    assert found == list(_db.session.scalars(stmt.where(Contact.id.in_(ids))))
+    assert found == sorted(set(ids) & {person.id for person in people})

@@ -26,6 +26,7 @@ from webapp.models import (
     RelationshipProfile,
     User,
 )
+from webapp.services.bulk import one_of_ids
 from webapp.services.contact_search import contacts_query
 from webapp.services.exports import chunks
 
@@ -114,7 +115,7 @@ def _values_of(
     contact_id: InstrumentedAttribute, value: InstrumentedAttribute, order: tuple, ids: list[int]
 ) -> dict[int, list[str]]:
     """``value`` for each of the contacts ``ids``, in ``order``: one query."""
-    stmt = select(contact_id, value).where(contact_id.in_(ids)).order_by(contact_id, *order)
+    stmt = select(contact_id, value).where(one_of_ids(contact_id, ids)).order_by(contact_id, *order)
     found: dict[int, list[str]] = defaultdict(list)
     for owner_id, each in db.session.execute(stmt):
         found[owner_id].append(each)
