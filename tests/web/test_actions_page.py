@@ -161,6 +161,31 @@ def test_company_filter_lists_that_companys_actions(client, mixed):
     assert listed_ids(html) == ids_of(mixed, "week")
 
 
+def contact_cell(html: str, action_id: int) -> str:
+    row = html.split(f'<tr id="action-{action_id}"', 1)[1]
+    return row.split('class="contact-cell">', 1)[1].split("</td>", 1)[0]
+
+
+def test_each_row_names_the_actions_company_or_else_the_contacts_primary_one(client, login_as):
+    me = login_as("member")
+    own, primary, other = (factories.CompanyFactory(name=n) for n in ("Own Co", "Primary Co", "Z"))
+    ada = factories.ContactFactory(owner=me)
+    factories.ContactCompanyLinkFactory(contact=ada, company=other, is_primary=False)
+    factories.ContactCompanyLinkFactory(contact=ada, company=primary, is_primary=True)
+    loner = factories.ContactFactory(owner=me)
+    filed = add_action(me, contact=ada, company_id=own.id)
+    unfiled = add_action(me, contact=ada)
+    unfiled.company_id = None  # filed under no company: the contact's primary one is shown
+    nowhere = add_action(me, contact=loner)
+    _db.session.flush()
+
+    html = client.get("/actions").text
+
+    assert "Own Co</div>" in contact_cell(html, filed.id)
+    assert "Primary Co</div>" in contact_cell(html, unfiled.id)
+    assert "<div" not in contact_cell(html, nowhere.id)
+
+
 def test_due_windows_count_from_the_viewers_own_today(client, login_as, monkeypatch):
     # 23:30 UTC on 9 March is already 10 March in Auckland.
     freeze_time(monkeypatch, at_noon_utc(TODAY - timedelta(days=1)).replace(hour=23, minute=30))

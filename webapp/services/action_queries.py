@@ -11,10 +11,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Contact, ContactCompanyLink, RelationshipAction
+from webapp.models import Company, Contact, ContactCompanyLink, RelationshipAction
 from webapp.services.calendar import today_in
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlalchemy import Select
 
     from webapp.access import Actor, Assignees
@@ -137,24 +139,26 @@ def actions_query(
 ) -> Select:
     """Actions the actor may see, filtered: pending first (soonest due first), then the rest.
 
-    Loads what a page shows with the rows (the contact with their primary company, the company,
-    the assignee), so rendering a page of actions costs the same few queries however long it
-    is; ``for_api`` adds the task and the contact's emails, which the API's JSON names. A list
-    read whole (``unpaged``) joins the contacts' collections too, since select-in loading takes
-    a query per 500 contacts; read it with ``.unique()``.
+    Loads what a page shows with the rows (the contact, the company, the assignee), so rendering
+    a page of actions costs the same few queries however long it is; a page that names each
+    contact's company reads them with ``contact_company_names``. ``for_api`` adds what the API's
+    JSON names: the task, and the contact's emails and companies. A list read whole
+    (``unpaged``) joins the contacts' collections, since select-in loading takes a query per 500
+    contacts; read it with ``.unique()``.
     """
     action = RelationshipAction
-    collection = joinedload if unpaged else selectinload
     stmt = select(action).options(
-        joinedload(action.contact).options(
-            collection(Contact.company_links).joinedload(ContactCompanyLink.company)
-        ),
+        joinedload(action.contact),
         joinedload(action.company),
         joinedload(action.assigned_to),
     )
     if for_api:
+        collection = joinedload if unpaged else selectinload
         stmt = stmt.options(
-            joinedload(action.contact).options(collection(Contact.emails)),
+            joinedload(action.contact).options(
+                collection(Contact.emails),
+                collection(Contact.company_links).joinedload(ContactCompanyLink.company),
+            ),
             joinedload(action.task),
         )
     stmt = access.scope_actions(actor, _filtered(stmt, filters), action.assigned_to_id)
@@ -165,6 +169,26 @@ def actions_query(
         action.completed_at.desc(),
         action.id,
     )
+
+
+def contact_company_names(actions: Iterable[RelationshipAction]) -> dict[int, str]:
+    """The name of each of the actions' contacts' first company (``Contact.primary_company``:
+    the primary link first), by contact id, in one query of plain rows: a page of 50 actions
+    read their contacts' links and companies as objects in twice the time."""
+    contact_ids = {action.contact_id for action in actions}
+    if not contact_ids:
+        return {}
+    link = ContactCompanyLink
+    stmt = (
+        select(link.contact_id, Company.name)
+        .join(Company, Company.id == link.company_id)
+        .where(link.contact_id.in_(contact_ids))
+        .order_by(link.contact_id, link.is_primary.desc(), link.id)
+    )
+    names: dict[int, str] = {}
+    for contact_id, name in db.session.execute(stmt):
+        names.setdefault(contact_id, name)
+    return names
 
 
 def pending_counts(actor: Actor, groups: dict[str, Assignees]) -> dict[str, int]:

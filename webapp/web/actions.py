@@ -25,7 +25,12 @@ from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.services import actions as action_service
 from webapp.services import count_cache
-from webapp.services.action_queries import actions_query, is_overdue, pending_counts
+from webapp.services.action_queries import (
+    actions_query,
+    contact_company_names,
+    is_overdue,
+    pending_counts,
+)
 from webapp.services.calendar import today_in
 from webapp.services.errors import NotFound
 from webapp.services.validation import positive_int
@@ -102,6 +107,7 @@ def queue_context(actor: Actor, notice: tuple[str, str] | None = None) -> dict[s
         "page": page,
         "counts": counts,
         "today": today,
+        "company_names": contact_company_names(page.items),
         "is_overdue": is_overdue,
         "can_update": access.can(actor, access.RELATIONSHIPS_UPDATE),
         "notice": notice,  # (category, text) after a change
