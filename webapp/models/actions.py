@@ -39,6 +39,16 @@ class RelationshipAction(TimestampMixin, db.Model):
             text("completed_at DESC"),
             "id",
         ),
+        # One person's queue in the same order: the Mine tab, Today's "due this week".
+        Index(
+            "ix_relationship_actions_assignee_queue_order",
+            "assigned_to_id",
+            text("(status <> 'pending')"),
+            text("(due_on IS NULL)"),
+            "due_on",
+            text("completed_at DESC"),
+            "id",
+        ),
         # The queue's tab counts (``action_queries.pending_counts``): the pending actions alone,
         # counted from the index without reading the table.
         Index(

@@ -212,7 +212,9 @@ def pending_counts_query(actor: Actor, groups: dict[str, Assignees]) -> Select:
 
 
 def count_actions(actor: Actor, filters: ActionFilters = ActionFilters()) -> int:
-    """How many actions ``actions_query`` would return, in one query."""
-    stmt = select(func.count(RelationshipAction.id))
+    """How many actions ``actions_query`` would return, in one query. ``count(*)``, not of a
+    column: the database can then count from an index alone (``ix_relationship_actions_queue``
+    for one person's pending actions due by a day) without reading a row."""
+    stmt = select(func.count()).select_from(RelationshipAction)
     stmt = access.scope_actions(actor, _filtered(stmt, filters), RelationshipAction.assigned_to_id)
     return db.session.scalar(stmt) or 0

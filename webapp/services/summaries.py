@@ -103,7 +103,6 @@ def first_people(company_id: int, shown: int) -> tuple[list[Contact], int]:
         .where(works_at(company_id))
         .options(  # joined: SQLAlchemy limits the contacts in a subquery, then joins
             joinedload(Contact.relationship_profile),
-            joinedload(Contact.owner),
             joinedload(Contact.emails),
             joinedload(Contact.phones),
             joinedload(Contact.company_links),
