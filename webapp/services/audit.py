@@ -77,7 +77,7 @@ def record_event(
 
 
 def record_events(events: list[dict[str, Any]]) -> None:
-    """Insert many audit events (each from ``event_values``) in one statement, for set-based
-    writes such as an import's batch or the scheduler's generated actions."""
+    """Insert many audit events (each from ``event_values``) at once (``bulk.copy_rows``), for
+    set-based writes such as an import's batch or the scheduler's generated actions."""
     now = utcnow()  # written out: ``copy_rows`` applies no Python-side default
     copy_rows(AuditEvent.__table__, [{**event, "created_at": now} for event in events])

@@ -98,9 +98,21 @@ def _stored_as(column_type, dialect) -> Callable[[Any], Any]:
     return column_type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
 
 
+def copy_returning_ids(table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """``copy_rows``, and the rows' new ids in the same order: on PostgreSQL the ids are taken from
+    the table's sequence first and copied in with the rows (``COPY`` returns nothing); elsewhere
+    ``insert_returning_ids``."""
+    if not rows:
+        return []
+    if db.session.get_bind().dialect.name != "postgresql":
+        return insert_returning_ids(table, rows)
+    ids = new_ids(table, len(rows))
+    copy_rows(table, [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
+    return ids
+
+
 def new_ids(table: Table, count: int) -> list[int]:
-    """``count`` ids taken from the table's id sequence (PostgreSQL), for rows that ``copy_rows``
-    then writes with their ids, so the caller knows them without ``RETURNING``."""
+    """``count`` ids taken from the table's id sequence (PostgreSQL): never handed out again."""
     sequence = func.pg_get_serial_sequence(table.name, "id")
     stmt = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
     return list(db.session.scalars(stmt))

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from webapp.extensions import db
 from webapp.models import RelationshipAction, Task
 from webapp.models.base import utcnow
 from webapp.services.actions import MIRRORED
 from webapp.services.audit import event_values, record_events
-from webapp.services.bulk import copy_rows, insert_returning_ids, insert_rows, new_ids
+from webapp.services.bulk import copy_returning_ids, insert_rows
 
 if TYPE_CHECKING:
     from webapp.access import Actor
@@ -68,20 +67,9 @@ def _add_tasks(added: list[dict[str, Any]], actor: Actor | None) -> None:
         for action in added
     ]
     events = []
-    for action, task_id in zip(added, _insert(tasks), strict=True):
+    for action, task_id in zip(added, copy_returning_ids(Task.__table__, tasks), strict=True):
         changes = {name: {"before": None, "after": action.get(name)} for name in AUDITED}
         events.append(event_values(actor, "create", "relationship_action", action["id"], changes))
         link = {"relationship_action_id": {"before": None, "after": action["id"]}}
         events.append(event_values(actor, "create", "task", task_id, link))
     record_events(events)
-
-
-def _insert(tasks: list[dict[str, Any]]) -> list[int]:
-    """Insert the tasks; return their ids in the same order. On PostgreSQL the ids are taken
-    from the sequence first and the rows copied in (``bulk.copy_rows``)."""
-    table = Task.__table__
-    if db.session.get_bind().dialect.name != "postgresql":
-        return insert_returning_ids(table, tasks)
-    ids = new_ids(table, len(tasks))
-    copy_rows(table, [{**task, "id": task_id} for task, task_id in zip(tasks, ids, strict=True)])
-    return ids
