@@ -166,7 +166,7 @@ def may_view_team(actor: Actor) -> bool:
 
 
 def team_member_ids(actor: Actor) -> Assignees:
-    """Whose work the Team view shows, as a select of user ids; ``None`` means everyone's.
+    """Whose work the Team view shows (see ``Assignees``); ``None`` means everyone's.
 
     The same people whose actions the actor sees; anyone who leads no team is refused.
     """

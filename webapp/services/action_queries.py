@@ -192,7 +192,7 @@ def contact_company_names(actions: Iterable[RelationshipAction]) -> dict[int, st
 
 
 def pending_counts(actor: Actor, groups: dict[str, Assignees]) -> dict[str, int]:
-    """How many pending actions each group of assignees has (a select of user ids; ``None`` is
+    """How many pending actions each group of assignees has (``access.Assignees``; ``None`` is
     all the actor sees), in one query: one pass over the pending actions in the actor's scope,
     however many groups (the Actions queue's tabs)."""
     row = db.session.execute(pending_counts_query(actor, groups)).one()
