@@ -149,21 +149,23 @@ def _pending_filters(company_id: int) -> ActionFilters:
     return ActionFilters(statuses=("pending",), client_company_id=company_id)
 
 
-def pending_actions(actor: Actor, company_id: int) -> list[RelationshipAction]:
-    """The client's pending actions that the actor may see, soonest due first, with what the
-    API's summary names of each (the whole summary is the API's and the print layout's)."""
-    stmt = actions_query(actor, _pending_filters(company_id), unpaged=True, for_api=True)
+def pending_actions(
+    actor: Actor, company_id: int, *, for_api: bool = False
+) -> list[RelationshipAction]:
+    """The client's pending actions that the actor may see, soonest due first; ``for_api``
+    with what the API's summary names of each (``actions_query``)."""
+    stmt = actions_query(actor, _pending_filters(company_id), unpaged=True, for_api=for_api)
     return list(db.session.scalars(stmt).unique())
 
 
 def soonest_pending_actions(
-    actor: Actor, company_id: int, shown: int | None
+    actor: Actor, company_id: int, shown: int | None, *, for_api: bool = False
 ) -> tuple[list[RelationshipAction], int]:
     """The client's ``shown`` soonest pending actions the actor may see (every one for
     ``None``), and how many there are in all (always counted, so the page costs the same
     queries for any client)."""
     if shown is None:
-        actions = pending_actions(actor, company_id)
+        actions = pending_actions(actor, company_id, for_api=for_api)
         return actions, len(actions)
     filters = _pending_filters(company_id)
     stmt = actions_query(actor, filters, unpaged=True).limit(shown)  # one query, limit inside
@@ -186,7 +188,8 @@ def recent_messages(company_id: int) -> list[Message]:
 
 def client_summary(actor: Actor, company_id: int, shown: Shown | None = None) -> ClientSummary:
     """Everything about a client that matters before a meeting, as the actor may see it; with
-    ``shown``, the first people and the soonest pending actions only, with their counts."""
+    ``shown`` (the page), the first people and the soonest pending actions only, with their
+    counts; without (the API's summary), everything, with what the API's JSON names."""
     company = partners.client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
     today = calendar.today_in(actor.user.timezone)
     if shown is None:
@@ -195,7 +198,7 @@ def client_summary(actor: Actor, company_id: int, shown: Shown | None = None) ->
     else:
         contacts, people_count = first_people(company.id, shown.people)
     actions, pending_count = soonest_pending_actions(
-        actor, company.id, None if shown is None else shown.actions
+        actor, company.id, None if shown is None else shown.actions, for_api=shown is None
     )
     return ClientSummary(
         company=company,
