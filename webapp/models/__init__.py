@@ -26,6 +26,7 @@ from webapp.models.contacts import (
     ContactEmail,
     ContactPhone,
     ContactTag,
+    primary_link_first,
 )
 from webapp.models.duplicates import DUPLICATE_KINDS, NotDuplicatePair
 from webapp.models.imports import IMPORT_STATUSES, ROW_OUTCOMES, Import, ImportRow
@@ -90,6 +91,7 @@ __all__ = [
     "RelationshipType",
     "RelationshipTypeGroup",
     "ContactCompanyLink",
+    "primary_link_first",
     "ContactEmail",
     "ContactPhone",
     "ContactTag",

@@ -43,7 +43,7 @@ class Contact(TimestampMixin, db.Model):
     company_links: Mapped[list[ContactCompanyLink]] = relationship(
         back_populates="contact",
         cascade="all, delete-orphan",
-        order_by="(ContactCompanyLink.is_primary.desc(), ContactCompanyLink.id)",
+        order_by=lambda: primary_link_first(),
     )
     tags: Mapped[list[ContactTag]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="ContactTag.name"
@@ -135,6 +135,13 @@ class ContactCompanyLink(db.Model):
 
     contact: Mapped[Contact] = relationship(back_populates="company_links")
     company: Mapped[Company] = relationship()
+
+
+def primary_link_first() -> tuple:
+    """The order of a contact's company links: the primary one first, then as they were added.
+    ``Contact.company_links`` keeps it, so ``Contact.primary_company`` is the first link; a query
+    that reads links as rows orders by it to agree."""
+    return (ContactCompanyLink.is_primary.desc(), ContactCompanyLink.id)
 
 
 class ContactTag(db.Model):

@@ -11,7 +11,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Company, Contact, ContactCompanyLink, RelationshipAction
+from webapp.models import (
+    Company,
+    Contact,
+    ContactCompanyLink,
+    RelationshipAction,
+    primary_link_first,
+)
 from webapp.services.calendar import today_in
 
 if TYPE_CHECKING:
@@ -183,7 +189,7 @@ def contact_company_names(actions: Iterable[RelationshipAction]) -> dict[int, st
         select(link.contact_id, Company.name)
         .join(Company, Company.id == link.company_id)
         .where(link.contact_id.in_(contact_ids))
-        .order_by(link.contact_id, link.is_primary.desc(), link.id)
+        .order_by(link.contact_id, *primary_link_first())
     )
     names: dict[int, str] = {}
     for contact_id, name in db.session.execute(stmt):

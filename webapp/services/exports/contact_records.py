@@ -25,6 +25,7 @@ from webapp.models import (
     ContactTag,
     RelationshipProfile,
     User,
+    primary_link_first,
 )
 from webapp.services.bulk import one_of_ids
 from webapp.services.contact_search import contacts_query
@@ -70,7 +71,7 @@ def _primary_company_name():
         select(Company.name)
         .join(ContactCompanyLink, ContactCompanyLink.company_id == Company.id)
         .where(ContactCompanyLink.contact_id == Contact.id)
-        .order_by(ContactCompanyLink.is_primary.desc(), ContactCompanyLink.id)
+        .order_by(*primary_link_first())
         .limit(1)
         .correlate(Contact)
         .scalar_subquery()

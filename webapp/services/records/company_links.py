@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Company, Contact, ContactCompanyLink
+from webapp.models import Company, Contact, ContactCompanyLink, primary_link_first
 from webapp.services import contacts
 from webapp.services.contacts import CompanyLinkInput
 from webapp.services.errors import FieldValueInvalid
@@ -129,7 +129,7 @@ def _accounts_of(contact_id: int):
             joinedload(ContactCompanyLink.company).selectinload(Company.domains),
             joinedload(ContactCompanyLink.company).joinedload(Company.client_profile),
         )
-        .order_by(ContactCompanyLink.is_primary.desc(), ContactCompanyLink.id)
+        .order_by(*primary_link_first())
     )
 
 
