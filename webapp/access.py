@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
 from webapp.models import ApiKey, User
 from webapp.services.errors import NotFound, PermissionDenied, RecordMerged
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy import Select
     from sqlalchemy.orm import InstrumentedAttribute
 
@@ -76,6 +79,23 @@ def user_permissions(user: User) -> frozenset[str]:
     if not user.active:
         return frozenset()
     return configured_permissions(user)
+
+
+def user_with_permissions(user_id: int) -> User | None:
+    """The user with what ``user_permissions`` reads (their overrides) in one query: every
+    signed-in request resolves its actor this way (docs/performance.md)."""
+    return db.session.get(User, user_id, options=[joinedload(User.permission_overrides)])
+
+
+def api_key_with_permissions(secret_hash: str) -> ApiKey | None:
+    """The API key with this hash, its owner and the owner's overrides, in one query: every
+    API request resolves its actor this way."""
+    stmt = (
+        select(ApiKey)
+        .where(ApiKey.secret_hash == secret_hash)
+        .options(joinedload(ApiKey.user).joinedload(User.permission_overrides))
+    )
+    return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
 def configured_permissions(user: User) -> frozenset[str]:
@@ -250,10 +270,13 @@ def _label(model: type) -> str:
     return "".join(f" {c.lower()}" if c.isupper() else c for c in model.__name__).strip()
 
 
-def get_or_404(actor: Actor, model: type[Model], object_id: int, permission: str) -> Model:
-    """Fetch one record the actor may see with ``permission``, or raise ``NotFound``."""
+def get_or_404(
+    actor: Actor, model: type[Model], object_id: int, permission: str, options: Sequence = ()
+) -> Model:
+    """Fetch one record the actor may see with ``permission``, or raise ``NotFound``; loader
+    ``options`` read what the caller needs of it in the same query."""
     require(actor, permission)
-    record = db.session.get(model, object_id)
+    record = db.session.get(model, object_id, options=list(options))
     if record is None:
         raise NotFound(f"No {_label(model)} with id {object_id}.")
     if getattr(record, "merged_into_id", None) is not None:

@@ -150,7 +150,7 @@ def _write_request() -> bool:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = access.user_with_permissions(int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.active else None
 
 
@@ -259,7 +259,6 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from webapp.services import touches
     from webapp.services.action_queries import is_overdue
     from webapp.services.auto_actions import days_before
     from webapp.services.life_event_types import life_event_type
@@ -283,7 +282,6 @@ def register_template_helpers(app: Flask) -> None:
         life_event_type=life_event_type,
         lead_days=days_before,
         action_is_overdue=is_overdue,
-        next_touch_due=touches.touch_due_of,
     )
     app.jinja_env.filters.update(
         phone=format_phone,

@@ -100,7 +100,7 @@ def keys_of(user: User) -> list[ApiKey]:
 
 def authenticate_secret(secret: str) -> Actor:
     """The actor behind a bearer secret; ``Unauthenticated`` if unknown, revoked or inactive."""
-    api_key = db.session.scalar(select(ApiKey).where(ApiKey.secret_hash == _hash_secret(secret)))
+    api_key = access.api_key_with_permissions(_hash_secret(secret))
     if api_key is None or not hmac.compare_digest(api_key.secret_hash, _hash_secret(secret)):
         raise Unauthenticated("The API key is not valid.")
     if api_key.revoked_at is not None:
