@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Company, Contact, Partner
+from webapp.models import ClientProfile, Company, Contact, Partner
 from webapp.models.partners import MAX_DEAL_SIZE
 from webapp.services import field_rules
 from webapp.services.audit import apply_changes, record_event
@@ -44,7 +44,8 @@ SUGGESTED_TYPES = (
 
 def client_company(actor: Actor, company_id: int, permission: str) -> Company:
     """The company, which must be a client: unknown is ``NotFound``, not a client ``NotAClient``."""
-    company = access.get_or_404(actor, Company, company_id, permission)
+    manager = joinedload(Company.client_profile).joinedload(ClientProfile.account_manager)
+    company = access.get_or_404(actor, Company, company_id, permission, options=[manager])
     if company.client_profile is None:
         raise NotAClient(
             f"{company.name} is not a client: make it a client to track its partners.",
