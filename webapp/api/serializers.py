@@ -13,7 +13,6 @@ from webapp.services.records.fields import amount_json
 if TYPE_CHECKING:
     from webapp.models import (
         ApiKey,
-        Contact,
         Import,
         LifeEvent,
         Message,
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
         User,
     )
     from webapp.services.records.schema import RecordType
-    from webapp.services.summaries import ClientSummary, UpcomingEvent
+    from webapp.services.summaries import ClientSummary, KeyPerson, UpcomingEvent
 
 
 def user_json(user: User) -> dict:
@@ -176,35 +175,29 @@ def partner_json(partner: Partner) -> dict:
     }
 
 
-def summary_contact_json(contact: Contact, company_id: int) -> dict:
+def summary_contact_json(person: KeyPerson) -> dict:
     """A client's contact with how they like to be contacted (their relationship profile)."""
-    profile = contact.relationship_profile
-    link = next((lk for lk in contact.company_links if lk.company_id == company_id), None)
-
-    def kept(name: str):
-        return getattr(profile, name) if profile is not None else None
-
     return {
-        "id": str(contact.id),
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "title": contact.title,
-        "role": link.role if link else None,
-        "email": contact.primary_email,
-        "phone": contact.primary_phone,
-        "owner_id": _id(contact.owner_id),
-        "owner_name": contact.owner.name if contact.owner else None,
-        "last_touch_on": _iso(contact.last_touch_on),
-        "communication_preference": kept("communication_preference"),
-        "communication_notes": kept("communication_notes"),
-        "preferred_name": kept("preferred_name"),
-        "phone_number": kept("phone_number"),
-        "whatsapp_number": kept("whatsapp_number"),
-        "twilio_opt_in": bool(kept("twilio_opt_in")),
-        "assistant_name": kept("assistant_name"),
-        "assistant_email": kept("assistant_email"),
-        "dietary_requirements": kept("dietary_requirements"),
-        "interests": list(kept("interests") or []),
+        "id": str(person.id),
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "title": person.title,
+        "role": person.role,
+        "email": person.email,
+        "phone": person.phone,
+        "owner_id": _id(person.owner_id),
+        "owner_name": person.owner_name,
+        "last_touch_on": _iso(person.last_touch_on),
+        "communication_preference": person.communication_preference,
+        "communication_notes": person.communication_notes,
+        "preferred_name": person.preferred_name,
+        "phone_number": person.phone_number,
+        "whatsapp_number": person.whatsapp_number,
+        "twilio_opt_in": bool(person.twilio_opt_in),
+        "assistant_name": person.assistant_name,
+        "assistant_email": person.assistant_email,
+        "dietary_requirements": person.dietary_requirements,
+        "interests": list(person.interests or []),
     }
 
 
@@ -215,16 +208,15 @@ def upcoming_event_json(upcoming: UpcomingEvent, today: date) -> dict:
         **life_event_json(event, today),
         "next_occurrence": upcoming.occurs_on.isoformat(),
         "days_until": upcoming.days_away(today),
-        "first_name": event.contact.first_name,
-        "last_name": event.contact.last_name,
+        "first_name": event.first_name,
+        "last_name": event.last_name,
     }
 
 
 def summary_json(summary: ClientSummary) -> dict:
     """Reference 002's relationship summary: ``{contacts, events, actions, partners, messages}``."""
-    company_id = summary.company.id
     return {
-        "contacts": [summary_contact_json(c, company_id) for c in summary.contacts],
+        "contacts": [summary_contact_json(person) for person in summary.people],
         "events": [upcoming_event_json(up, summary.today) for up in summary.events],
         "actions": [action_json(action) for action in summary.actions],
         "partners": [partner_json(partner) for partner in summary.partners],

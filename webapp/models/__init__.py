@@ -26,6 +26,7 @@ from webapp.models.contacts import (
     ContactEmail,
     ContactPhone,
     ContactTag,
+    full_name_of,
     primary_link_first,
 )
 from webapp.models.duplicates import DUPLICATE_KINDS, NotDuplicatePair
@@ -91,6 +92,7 @@ __all__ = [
     "RelationshipType",
     "RelationshipTypeGroup",
     "ContactCompanyLink",
+    "full_name_of",
     "primary_link_first",
     "ContactEmail",
     "ContactPhone",

@@ -51,7 +51,7 @@ class Contact(TimestampMixin, db.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name_of(self.first_name, self.last_name)
 
     @property
     def primary_email(self) -> str | None:
@@ -135,6 +135,11 @@ class ContactCompanyLink(db.Model):
 
     contact: Mapped[Contact] = relationship(back_populates="company_links")
     company: Mapped[Company] = relationship()
+
+
+def full_name_of(first_name: str, last_name: str) -> str:
+    """A person's name as every page writes it (``Contact.full_name``), also for plain rows."""
+    return f"{first_name} {last_name}".strip()
 
 
 def primary_link_first() -> tuple:

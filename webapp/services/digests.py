@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Contact, Digest, RelationshipAction
+from webapp.models import Contact, Digest, RelationshipAction, full_name_of
 from webapp.services.audit import apply_changes, record_event
 from webapp.services.bulk import insert_ignoring_duplicates
 from webapp.services.calendar import month_days, next_occurrence, now, today_in
@@ -141,7 +141,7 @@ def _action_item(row, day: date) -> dict[str, Any]:
         "action_type": row.action_type,
         "due_on": row.due_on.isoformat(),
         "contact_id": row.contact_id,
-        "contact_name": f"{row.first_name} {row.last_name}".strip(),
+        "contact_name": full_name_of(row.first_name, row.last_name),
     }
     if row.due_on < day:
         item["days_overdue"] = (day - row.due_on).days
@@ -177,7 +177,7 @@ def _event_item(row, occurs_on: date, day: date) -> dict[str, Any]:
         "occurs_on": occurs_on.isoformat(),
         "days_away": (occurs_on - day).days,
         "contact_id": row.contact_id,
-        "contact_name": f"{row.first_name} {row.last_name}".strip(),
+        "contact_name": full_name_of(row.first_name, row.last_name),
     }
 
 

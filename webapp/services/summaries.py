@@ -1,8 +1,9 @@
 """The client relationship summary: one read of everything an account manager needs before a
 meeting with a client. Reference 002's ``relationship-summary``; the client page shows the same.
 
-Every part is one query (with its eager loads), so the summary costs the same few queries for a
-client of five people or five hundred.
+Every part is one query, so the summary costs the same few queries for a client of five people or
+five hundred. The people and the events are read as plain rows, not ORM objects: building objects
+was most of the summary's time (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -11,18 +12,30 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, exists, func, select, union_all
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Company, Contact, ContactCompanyLink, LifeEvent, Message
+from webapp.models import (
+    Company,
+    Contact,
+    ContactCompanyLink,
+    LifeEvent,
+    Message,
+    RelationshipProfile,
+    User,
+    full_name_of,
+)
 from webapp.services import calendar, partners
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
 from webapp.services.auto_actions import occurrence_of
+from webapp.services.contact_columns import first_email, first_phone
 from webapp.services.life_events import on_month_days
 
 if TYPE_CHECKING:
+    from sqlalchemy import Row, Select
+
     from webapp.access import Actor
     from webapp.models import Partner, RelationshipAction
 
@@ -33,11 +46,58 @@ RECENT_MESSAGES = 10
 
 @dataclass(frozen=True)
 class UpcomingEvent:
-    event: LifeEvent
+    """A life event on the day it next happens. ``event`` is a row of the event's columns with
+    its contact's ``first_name`` and ``last_name`` (plain rows: a client's 90 days can hold
+    hundreds of events; docs/performance.md)."""
+
+    event: Row
     occurs_on: date
+
+    @property
+    def contact_name(self) -> str:
+        return full_name_of(self.event.first_name, self.event.last_name)
 
     def days_away(self, today: date) -> int:
         return (self.occurs_on - today).days
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPerson:
+    """One of the client's people as the summary shows them: their link's role at the client,
+    their first email and phone (as ``Contact.primary_email`` and ``primary_phone``), their
+    owner, and how they like to be contacted (their relationship profile's fields, ``None``
+    without a profile). Plain columns, not objects (docs/performance.md)."""
+
+    id: int
+    first_name: str
+    last_name: str
+    title: str | None
+    role: str | None  # their link's role at the client
+    primary_here: bool  # the client is their primary company
+    email: str | None
+    phone: str | None
+    owner_id: int | None
+    owner_name: str | None
+    last_touch_on: date | None
+    communication_preference: str | None
+    communication_notes: str | None
+    preferred_name: str | None
+    phone_number: str | None
+    whatsapp_number: str | None
+    twilio_opt_in: bool | None
+    assistant_name: str | None
+    assistant_email: str | None
+    dietary_requirements: str | None
+    interests: list[str] | None
+
+    @property
+    def full_name(self) -> str:
+        return full_name_of(self.first_name, self.last_name)
+
+    @property
+    def role_or_title(self) -> str | None:
+        """What they do at the client: their link's role, else their job title."""
+        return self.role or self.title
 
 
 @dataclass(frozen=True)
@@ -53,7 +113,7 @@ class Shown:
 class ClientSummary:
     company: Company
     today: date
-    contacts: list[Contact]  # by name; with ``Shown``, the first few, primary people first
+    people: list[KeyPerson]  # by name; with ``Shown``, the first few, primary people first
     events: list[UpcomingEvent]
     actions: list[RelationshipAction]
     partners: list[Partner]
@@ -73,47 +133,59 @@ def works_at(company_id: int):
     )
 
 
-def people_query(company_id: int):
-    """The client's live contacts with their relationship profiles, by name."""
-    return (
-        select(Contact)
-        .where(works_at(company_id))
-        .options(
-            # Joined, not select-in: select-in loads in batches of 500, one query each.
-            joinedload(Contact.relationship_profile),
-            joinedload(Contact.emails),
-            joinedload(Contact.phones),
-            joinedload(Contact.company_links),
-            joinedload(Contact.owner),
-        )
-        .order_by(Contact.last_name, Contact.first_name, Contact.id)
-    )
+PROFILE_FIELDS = (
+    "communication_preference",
+    "communication_notes",
+    "preferred_name",
+    "phone_number",
+    "whatsapp_number",
+    "twilio_opt_in",
+    "assistant_name",
+    "assistant_email",
+    "dietary_requirements",
+    "interests",
+)
 
 
-def first_people(company_id: int, shown: int) -> tuple[list[Contact], int]:
-    """The client's first ``shown`` people to read (those whose primary company it is, then by
-    name), with their profiles, and how many live people the client has."""
-    primary_here = exists().where(
-        ContactCompanyLink.contact_id == Contact.id,
-        ContactCompanyLink.company_id == company_id,
-        ContactCompanyLink.is_primary,
-    )
+def people_query(company_id: int, *, primary_first: bool = False) -> Select:
+    """The client's live people as ``KeyPerson`` columns, by name; ``primary_first``: those
+    whose primary company it is first. One row each: a contact has one link to a company."""
+    link, profile = ContactCompanyLink, RelationshipProfile
     stmt = (
-        select(Contact)
-        .where(works_at(company_id))
-        .options(  # joined: SQLAlchemy limits the contacts in a subquery, then joins
-            joinedload(Contact.relationship_profile),
-            joinedload(Contact.emails),
-            joinedload(Contact.phones),
-            joinedload(Contact.company_links),
+        select(
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.title,
+            link.role,
+            link.is_primary.label("primary_here"),
+            first_email().label("email"),
+            first_phone().label("phone"),
+            Contact.owner_id,
+            User.name.label("owner_name"),
+            Contact.last_touch_on,
+            *(getattr(profile, name) for name in PROFILE_FIELDS),
         )
-        .order_by(
-            case((primary_here, 0), else_=1), Contact.last_name, Contact.first_name, Contact.id
-        )
-        .limit(shown)
+        .join(link, (link.contact_id == Contact.id) & (link.company_id == company_id))
+        .outerjoin(User, User.id == Contact.owner_id)
+        .outerjoin(profile, profile.contact_id == Contact.id)
+        .where(Contact.archived_at.is_(None))
     )
+    first = (link.is_primary.desc(),) if primary_first else ()
+    return stmt.order_by(*first, Contact.last_name, Contact.first_name, Contact.id)
+
+
+def key_people(stmt: Select) -> list[KeyPerson]:
+    """``KeyPerson`` of each row of a ``people_query``."""
+    return [KeyPerson(**row._mapping) for row in db.session.execute(stmt)]
+
+
+def first_people(company_id: int, shown: int) -> tuple[list[KeyPerson], int]:
+    """The client's first ``shown`` people to read (those whose primary company it is, then by
+    name), and how many live people the client has."""
+    people = key_people(people_query(company_id, primary_first=True).limit(shown))
     count = select(func.count(Contact.id)).where(works_at(company_id))
-    return list(db.session.scalars(stmt).unique()), db.session.scalar(count) or 0
+    return people, db.session.scalar(count) or 0
 
 
 def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
@@ -128,17 +200,13 @@ def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
         select(LifeEvent.id).where(LifeEvent.company_id == company_id),
     )
     stmt = (
-        select(LifeEvent)
-        .where(
-            LifeEvent.id.in_(theirs),
-            LifeEvent.contact.has(Contact.archived_at.is_(None)),
-            on_month_days(near),
-        )
-        .options(joinedload(LifeEvent.contact))
+        select(*LifeEvent.__table__.columns, Contact.first_name, Contact.last_name)
+        .join(Contact, Contact.id == LifeEvent.contact_id)
+        .where(LifeEvent.id.in_(theirs), Contact.archived_at.is_(None), on_month_days(near))
     )
     last_day = today + timedelta(days=UPCOMING_DAYS)
     found = []
-    for event in db.session.scalars(stmt):
+    for event in db.session.execute(stmt):
         occurs_on = occurrence_of(event, today)
         if occurs_on is not None and occurs_on <= last_day:
             found.append(UpcomingEvent(event, occurs_on))
@@ -193,17 +261,17 @@ def client_summary(actor: Actor, company_id: int, shown: Shown | None = None) ->
     company = partners.client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
     today = calendar.today_in(actor.user.timezone)
     if shown is None:
-        contacts = list(db.session.scalars(people_query(company.id)).unique())
-        people_count = len(contacts)
+        people = key_people(people_query(company.id))
+        people_count = len(people)
     else:
-        contacts, people_count = first_people(company.id, shown.people)
+        people, people_count = first_people(company.id, shown.people)
     actions, pending_count = soonest_pending_actions(
         actor, company.id, None if shown is None else shown.actions, for_api=shown is None
     )
     return ClientSummary(
         company=company,
         today=today,
-        contacts=contacts,
+        people=people,
         events=upcoming_events(company.id, today),
         actions=actions,
         partners=list(db.session.scalars(partners.partners_query(company.id))),

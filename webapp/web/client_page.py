@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from webapp.access import Actor
-    from webapp.models import Company, Contact, Partner
+    from webapp.models import Company, Partner
     from webapp.web.forms.partners import PartnerForm
 
 KEY_PEOPLE_SHOWN = 50
@@ -127,14 +127,6 @@ def check_filed_under(action_id: int, company_id: int) -> None:
         raise NotFound(f"No relationship action with id {action_id} for client {company_id}.")
 
 
-def role_at(contact: Contact, company_id: int) -> str | None:
-    """The contact's role at the company (from their link), else their job title."""
-    for link in contact.company_links:
-        if link.company_id == company_id and link.role:
-            return link.role
-    return contact.title
-
-
 @dataclass(frozen=True)
 class PageView:
     """What the page shows of its longer cards, from the request's query."""
@@ -171,11 +163,10 @@ def render_client_page(
         "summary": summary,
         "company": summary.company,
         "profile": summary.company.client_profile,
-        "people": summary.contacts,  # primary people first
+        "people": summary.people,  # primary people first
         "people_count": summary.people_count,
         "upcoming_days": summaries.UPCOMING_DAYS,
         "events_shown": events,
-        "role_at": role_at,
         "printing": view.printing,
         "partners_card": partners_card
         or PartnersSection(company=summary.company, partners=summary.partners),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from webapp import access
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
-from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink
+from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink, full_name_of
 from webapp.services import actions as action_service
 from webapp.services import count_cache
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
@@ -123,7 +123,7 @@ def upcoming_events(owner_id: int, today: date) -> list[UpcomingEvent]:
         )
         if occurs_on is None or occurs_on > last:
             continue
-        name = f"{row.first_name} {row.last_name}".strip()  # as Contact.full_name
+        name = full_name_of(row.first_name, row.last_name)
         days_away = (occurs_on - today).days
         rows.append(
             UpcomingEvent(

@@ -25,6 +25,7 @@ from webapp.models import (
     ContactTag,
     RelationshipProfile,
     User,
+    full_name_of,
     primary_link_first,
 )
 from webapp.services.bulk import one_of_ids
@@ -62,7 +63,7 @@ class ExportedContact:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name_of(self.first_name, self.last_name)
 
 
 def _primary_company_name():

@@ -1,0 +1,47 @@
+"""A contact's first email, phone and company as SQL columns, for pages that read plain rows.
+
+Lists of contacts read what they show as columns rather than ORM objects with their collections
+(docs/performance.md, "Plain rows for what a page lists"). These are the rules of
+``Contact.primary_email``, ``primary_phone`` and ``primary_company`` written in SQL, each a
+correlated subquery over ``Contact`` that one index answers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from webapp.models import (
+    Company,
+    Contact,
+    ContactCompanyLink,
+    ContactEmail,
+    ContactPhone,
+    primary_link_first,
+)
+
+
+def first_email():
+    """SQL: the contact's first email (``Contact.primary_email``), NULL without one."""
+    return _first(ContactEmail.email, ContactEmail.contact_id, ContactEmail.position)
+
+
+def first_phone():
+    """SQL: the contact's first phone number (``Contact.primary_phone``), NULL without one."""
+    return _first(ContactPhone.number, ContactPhone.contact_id, ContactPhone.position)
+
+
+def first_company_name():
+    """SQL: the name of the contact's first company, the primary one first
+    (``Contact.primary_company``), NULL without one."""
+    stmt = (
+        select(Company.name)
+        .join(ContactCompanyLink, ContactCompanyLink.company_id == Company.id)
+        .where(ContactCompanyLink.contact_id == Contact.id)
+        .order_by(*primary_link_first())
+    )
+    return stmt.correlate(Contact).limit(1).scalar_subquery()
+
+
+def _first(column, owner, position):
+    stmt = select(column).where(owner == Contact.id).order_by(position)
+    return stmt.correlate(Contact).limit(1).scalar_subquery()
