@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Select,
@@ -27,9 +28,17 @@ from webapp.models import (
     ContactPhone,
     ContactTag,
     RelationshipProfile,
+    User,
+    full_name_of,
 )
+from webapp.services.contact_columns import first_company_name, first_email, first_phone
 from webapp.services.search import found_in, like_pattern, name_rank
 from webapp.services.touches import join_cadence, touch_due_column
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy import Row
 
 SORTS = {
     "best": ("Best match", ()),  # with a search: whole name, then its start, then the rest
@@ -161,6 +170,35 @@ def tag_names() -> list[str]:
     return list(db.session.scalars(stmt))
 
 
+@dataclass(frozen=True, slots=True)
+class ListedContact:
+    """A row of the contacts list: what it shows of a contact, as plain columns (a page of 25
+    read as objects with their emails, phones, tags and companies took most of the page's time;
+    docs/performance.md). ``touch_due`` is ``touches.next_touch_due``, worked out in SQL."""
+
+    id: int
+    first_name: str
+    last_name: str
+    title: str | None
+    stage: str
+    archived_at: datetime | None
+    last_touch_on: date | None
+    touch_due: date | None
+    owner_name: str | None
+    email: str | None
+    phone: str | None
+    company_name: str | None
+    tag_names: list[str] = field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        return full_name_of(self.first_name, self.last_name)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
 def contacts_query(filters: ContactFilters, today: date | None = None) -> Select:
     """A ``select`` of contacts for the filters, with everything the list shows loaded eagerly.
 
@@ -180,6 +218,66 @@ def contacts_query(filters: ContactFilters, today: date | None = None) -> Select
             .joinedload(Company.client_profile),
         )
     )
+    if filters.touch in TOUCH_FILTERS or filters.sort == "touch_due":
+        stmt = join_cadence(stmt)
+    return _narrowed(stmt, filters, today)
+
+
+def listed_contacts_query(filters: ContactFilters, today: date | None = None) -> Select:
+    """The contacts of ``contacts_query`` in the same order, as ``ListedContact`` columns (its
+    ``tag_names`` come from ``with_tags``)."""
+    stmt = join_cadence(
+        select(
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.title,
+            Contact.stage,
+            Contact.archived_at,
+            Contact.last_touch_on,
+            touch_due_column().label("touch_due"),
+            User.name.label("owner_name"),
+            first_email().label("email"),
+            first_phone().label("phone"),
+            first_company_name().label("company_name"),
+        )
+        .outerjoin(RelationshipProfile, RelationshipProfile.contact_id == Contact.id)
+        .outerjoin(User, User.id == Contact.owner_id)
+    )
+    return _narrowed(stmt, filters, today)
+
+
+def matching_ids_query(filters: ContactFilters, today: date | None = None) -> Select:
+    """The ids of the contacts of ``contacts_query``, to count: counting the listed columns
+    would work each of them out for every contact of the firm."""
+    stmt = select(Contact.id).outerjoin(
+        RelationshipProfile, RelationshipProfile.contact_id == Contact.id
+    )
+    if filters.touch in TOUCH_FILTERS or filters.sort == "touch_due":
+        stmt = join_cadence(stmt)
+    return _narrowed(stmt, filters, today).order_by(None)
+
+
+def with_tags(rows: Iterable[Row]) -> list[ListedContact]:
+    """``ListedContact`` of each row of a ``listed_contacts_query``, with its tags (one query)."""
+    listed = [ListedContact(**row._mapping) for row in rows]
+    if listed:
+        stmt = (
+            select(ContactTag.contact_id, ContactTag.name)
+            .where(ContactTag.contact_id.in_([contact.id for contact in listed]))
+            .order_by(ContactTag.contact_id, ContactTag.name)  # as ``Contact.tags``
+        )
+        tags: dict[int, list[str]] = {}
+        for contact_id, name in db.session.execute(stmt):
+            tags.setdefault(contact_id, []).append(name)
+        for contact in listed:  # in alphabetical order, whatever the case (``Contact.tag_names``)
+            contact.tag_names.extend(sorted(tags.get(contact.id, ()), key=str.casefold))
+    return listed
+
+
+def _narrowed(stmt: Select, filters: ContactFilters, today: date | None) -> Select:
+    """``stmt`` over ``Contact`` (with the profile joined, and ``join_cadence`` when a touch
+    filter or sort needs it) narrowed by the filters, in the list's order."""
     archived = Contact.archived_at.is_not(None)
     stmt = stmt.where(archived if filters.archived else ~archived)
     if filters.q.strip():
@@ -197,8 +295,6 @@ def contacts_query(filters: ContactFilters, today: date | None = None) -> Select
         stmt = stmt.where(
             exists().where(ContactTag.contact_id == Contact.id, ContactTag.name == filters.tag)
         )
-    if filters.touch in TOUCH_FILTERS or filters.sort == "touch_due":
-        stmt = join_cadence(stmt)
     due = touch_due_column()
     if filters.touch in TOUCH_FILTERS and today is not None:
         _, days_ahead = TOUCH_FILTERS[filters.touch]

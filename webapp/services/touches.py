@@ -86,11 +86,6 @@ def next_touch_due(contact: Contact, profile: RelationshipProfile | None) -> dat
     return since + timedelta(days=days)
 
 
-def touch_due_of(contact: Contact) -> date | None:
-    """``next_touch_due`` with the contact's own profile (loaded with it, on lists)."""
-    return next_touch_due(contact, getattr(contact, "relationship_profile", None))
-
-
 # The contact's primary company link and that company's client profile, for joining in SQL.
 # (The contacts service keeps exactly one link primary whenever a contact has links.)
 PrimaryLink = aliased(ContactCompanyLink, name="primary_link")

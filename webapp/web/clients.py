@@ -39,8 +39,13 @@ from webapp.web.client_page import (
     deal_size,
     render_client_page,
 )
-from webapp.web.companies import RowPagination
-from webapp.web.listing import page_number, search_text, section_fragment, wants_fragment
+from webapp.web.listing import (
+    RowPagination,
+    page_number,
+    search_text,
+    section_fragment,
+    wants_fragment,
+)
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict

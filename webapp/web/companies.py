@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -19,7 +18,7 @@ from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationF
 from webapp.services.merging_common import refuse_merged
 from webapp.web.forms.companies import CompanyForm
 from webapp.web.formtools import show_service_errors
-from webapp.web.listing import page_number, search_text, wants_fragment
+from webapp.web.listing import RowPagination, page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from flask import Response
@@ -28,14 +27,6 @@ bp = Blueprint("companies", __name__)
 
 PER_PAGE = 25
 CONTACTS_SHOWN = 50
-
-
-class RowPagination(SelectPagination):
-    """``db.paginate`` for a select of several columns: it keeps whole rows, not just the first."""
-
-    def _query_items(self) -> list:
-        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(stmt).all())
 
 
 @bp.get("/companies")

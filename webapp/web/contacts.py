@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import access
@@ -24,6 +24,7 @@ from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import (
     AuditEvent,
+    Company,
     Contact,
     ContactCompanyLink,
     ContactRelationship,
@@ -46,8 +47,10 @@ from webapp.services.contact_search import (
     TOUCH_FILTERS,
     ContactFilters,
     capped_count,
-    contacts_query,
+    listed_contacts_query,
+    matching_ids_query,
     tag_names,
+    with_tags,
 )
 from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationFailed
 from webapp.services.life_events import events_query
@@ -58,7 +61,7 @@ from webapp.web.company_filter import read_company_filter
 from webapp.web.forms.contacts import ContactForm, contact_form_data
 from webapp.web.formtools import show_service_errors
 from webapp.web.keep_in_touch_card import build_card
-from webapp.web.listing import page_number, search_text, wants_fragment
+from webapp.web.listing import RowPagination, page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -133,17 +136,20 @@ def _contacts_page(filters: ContactFilters, today: date):
     """The page of contacts asked for. A search's total stops at ``COUNT_CAP`` ("more than
     1,000"): a word like "a" matches most of the firm, and counting every match is what took the
     time; the whole list's total is read from an index, so it stays exact."""
-    searching = bool(filters.q)
-    stmt = contacts_query(filters, today)
-    page = db.paginate(
-        stmt,
+    page = RowPagination(
+        select=listed_contacts_query(filters, today),
+        session=db.session(),
         page=page_number(),
         per_page=current_app.config["CONTACTS_PER_PAGE"],
         error_out=False,
-        count=not searching,
+        count=False,
     )
-    if searching:
-        page.total = capped_count(stmt, COUNT_CAP)
+    page.items = with_tags(page.items)
+    matching = matching_ids_query(filters, today)
+    if filters.q:
+        page.total = capped_count(matching, COUNT_CAP)
+    else:
+        page.total = db.session.scalar(select(func.count()).select_from(matching.subquery()))
     return page
 
 
@@ -183,7 +189,9 @@ def _contact_for_page(contact_id: int) -> Contact:
             joinedload(Contact.owner),
             selectinload(Contact.emails),
             selectinload(Contact.phones),
-            selectinload(Contact.company_links).joinedload(ContactCompanyLink.company),
+            selectinload(Contact.company_links)
+            .joinedload(ContactCompanyLink.company)
+            .joinedload(Company.client_profile),  # its tier sets the keep-in-touch cadence
             selectinload(Contact.tags),
         )
     )

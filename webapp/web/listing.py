@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import make_response, request
+from flask_sqlalchemy.pagination import SelectPagination
 
 from webapp.services.validation import MAX_PAGE, positive_int
 
@@ -29,6 +30,14 @@ def page_number() -> int:
 def wants_fragment() -> bool:
     """htmx swaps the results region; a history restore needs the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+class RowPagination(SelectPagination):
+    """``db.paginate`` for a select of several columns: it keeps whole rows, not just the first."""
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(stmt).all())
 
 
 def section_fragment(html: str, status: int, section_id: str) -> Response:
