@@ -267,6 +267,26 @@ def test_today_keeps_my_clients_and_recent_contacts(client, me):
     assert "Clients you manage" in html and client_company.name in html
 
 
+def test_a_recent_contact_shows_their_title_primary_company_and_first_email(client, me):
+    ada = factories.ContactFactory(first_name="Ada", last_name="Lovelace", owner=me, title="CFO")
+    old = factories.CompanyFactory(name="Old Employer")
+    factories.ContactCompanyLinkFactory(contact=ada, company=old, is_primary=False)
+    engines = factories.CompanyFactory(name="Analytical Engines")
+    factories.ContactCompanyLinkFactory(contact=ada, company=engines, is_primary=True)
+    factories.ContactEmailFactory(contact=ada, email="later@engines.example", position=1)
+    factories.ContactEmailFactory(contact=ada, email="ada@engines.example", position=0)
+    factories.ContactFactory(first_name="Alan", last_name="Turing", owner=me, title=None)
+    _db.session.commit()
+
+    html = client.get("/").text
+    card = html[html.index('id="recent-heading"') :]
+    card = " ".join(re.sub(r"<[^>]+>", " ", card[: card.index("</ul>")]).split())
+
+    assert "Ada Lovelace CFO · Analytical Engines ada@engines.example" in card
+    assert "Old Employer" not in card and "later@" not in card
+    assert "Alan Turing" in card and "None" not in card
+
+
 def test_without_relationships_view_today_shows_no_actions_or_events(client, me):
     add_action(me, due_on=TODAY)
     me.permission_overrides = [PermissionOverride(permission="relationships:view", granted=False)]

@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
-from webapp.models import ClientProfile, Company, Contact, ContactCompanyLink, full_name_of
+from webapp.models import ClientProfile, Company, Contact, full_name_of
 from webapp.services import actions as action_service
 from webapp.services import count_cache
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
 from webapp.services.calendar import month_days, next_occurrence, today_in
+from webapp.services.contact_columns import first_company_name, first_email
 from webapp.services.life_event_types import life_event_type
 from webapp.services.life_events import owned_events_on
 from webapp.web.listing import wants_fragment
@@ -47,18 +48,37 @@ def _my_clients(user_id: int) -> list[Company]:
     return list(db.session.scalars(stmt))
 
 
-def _my_recent_contacts(user_id: int) -> list[Contact]:
+@dataclass(frozen=True, slots=True)
+class RecentContact:
+    """One of my recently updated contacts, as the card shows them: plain columns."""
+
+    id: int
+    first_name: str
+    last_name: str
+    title: str | None
+    company_name: str | None  # their primary company's (``Contact.primary_company``)
+    email: str | None  # their first (``Contact.primary_email``)
+
+    @property
+    def full_name(self) -> str:
+        return full_name_of(self.first_name, self.last_name)
+
+
+def _my_recent_contacts(user_id: int) -> list[RecentContact]:
     stmt = (
-        select(Contact)
-        .where(Contact.owner_id == user_id, Contact.archived_at.is_(None))
-        .options(
-            selectinload(Contact.emails),
-            selectinload(Contact.company_links).joinedload(ContactCompanyLink.company),
+        select(
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.title,
+            first_company_name().label("company_name"),
+            first_email().label("email"),
         )
+        .where(Contact.owner_id == user_id, Contact.archived_at.is_(None))
         .order_by(Contact.updated_at.desc(), Contact.id.desc())
         .limit(RECENT_CONTACTS)
     )
-    return list(db.session.scalars(stmt))
+    return [RecentContact(**row._mapping) for row in db.session.execute(stmt)]
 
 
 def _my_contact_count(user_id: int) -> int:
