@@ -20,6 +20,11 @@ from webapp.models import (
 )
 
 
+def name_and_title() -> tuple:
+    """The columns that name a contact in a row: id, first and last name, title."""
+    return (Contact.id, Contact.first_name, Contact.last_name, Contact.title)
+
+
 def first_email():
     """SQL: the contact's first email (``Contact.primary_email``), NULL without one."""
     return _first(ContactEmail.email, ContactEmail.contact_id, ContactEmail.position)

@@ -31,7 +31,12 @@ from webapp.models import (
     User,
     full_name_of,
 )
-from webapp.services.contact_columns import first_company_name, first_email, first_phone
+from webapp.services.contact_columns import (
+    first_company_name,
+    first_email,
+    first_phone,
+    name_and_title,
+)
 from webapp.services.search import found_in, like_pattern, name_rank
 from webapp.services.touches import join_cadence, touch_due_column
 
@@ -228,10 +233,7 @@ def listed_contacts_query(filters: ContactFilters, today: date | None = None) ->
     ``tag_names`` come from ``with_tags``)."""
     stmt = join_cadence(
         select(
-            Contact.id,
-            Contact.first_name,
-            Contact.last_name,
-            Contact.title,
+            *name_and_title(),
             Contact.stage,
             Contact.archived_at,
             Contact.last_touch_on,

@@ -30,7 +30,7 @@ from webapp.models import (
 from webapp.services import calendar, partners
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
 from webapp.services.auto_actions import occurrence_of
-from webapp.services.contact_columns import first_email, first_phone
+from webapp.services.contact_columns import first_email, first_phone, name_and_title
 from webapp.services.life_events import on_month_days
 
 if TYPE_CHECKING:
@@ -153,10 +153,7 @@ def people_query(company_id: int, *, primary_first: bool = False) -> Select:
     link, profile = ContactCompanyLink, RelationshipProfile
     stmt = (
         select(
-            Contact.id,
-            Contact.first_name,
-            Contact.last_name,
-            Contact.title,
+            *name_and_title(),
             link.role,
             link.is_primary.label("primary_here"),
             first_email().label("email"),

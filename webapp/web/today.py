@@ -18,7 +18,7 @@ from webapp.services import actions as action_service
 from webapp.services import count_cache
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
 from webapp.services.calendar import month_days, next_occurrence, today_in
-from webapp.services.contact_columns import first_company_name, first_email
+from webapp.services.contact_columns import first_company_name, first_email, name_and_title
 from webapp.services.life_event_types import life_event_type
 from webapp.services.life_events import owned_events_on
 from webapp.web.listing import wants_fragment
@@ -67,10 +67,7 @@ class RecentContact:
 def _my_recent_contacts(user_id: int) -> list[RecentContact]:
     stmt = (
         select(
-            Contact.id,
-            Contact.first_name,
-            Contact.last_name,
-            Contact.title,
+            *name_and_title(),
             first_company_name().label("company_name"),
             first_email().label("email"),
         )

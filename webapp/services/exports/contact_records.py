@@ -17,18 +17,16 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import (
-    Company,
     Contact,
-    ContactCompanyLink,
     ContactEmail,
     ContactPhone,
     ContactTag,
     RelationshipProfile,
     User,
     full_name_of,
-    primary_link_first,
 )
 from webapp.services.bulk import one_of_ids
+from webapp.services.contact_columns import first_company_name, name_and_title
 from webapp.services.contact_search import contacts_query
 from webapp.services.exports import chunks
 
@@ -66,19 +64,6 @@ class ExportedContact:
         return full_name_of(self.first_name, self.last_name)
 
 
-def _primary_company_name():
-    """SQL: the name of the contact's first company link, the primary one first."""
-    return (
-        select(Company.name)
-        .join(ContactCompanyLink, ContactCompanyLink.company_id == Company.id)
-        .where(ContactCompanyLink.contact_id == Contact.id)
-        .order_by(*primary_link_first())
-        .limit(1)
-        .correlate(Contact)
-        .scalar_subquery()
-    )
-
-
 def _next_rows(filters: ContactFilters, today: date, after: int, size: int) -> list[Row]:
     """The next ``size`` contacts for ``filters`` with an id above ``after``, by id."""
     chunk = (
@@ -92,14 +77,11 @@ def _next_rows(filters: ContactFilters, today: date, after: int, size: int) -> l
     profile = RelationshipProfile
     stmt = (
         select(
-            Contact.id,
-            Contact.first_name,
-            Contact.last_name,
-            Contact.title,
+            *name_and_title(),
             Contact.stage,
             Contact.linkedin_url,
             User.email.label("owner_email"),
-            _primary_company_name().label("company"),
+            first_company_name().label("company"),
             profile.personal_notes.label("notes"),
             profile.birthday_month,
             profile.birthday_day,
