@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -193,7 +193,7 @@ class ListedContact:
     email: str | None
     phone: str | None
     company_name: str | None
-    tag_names: list[str] = field(default_factory=list)
+    tag_names: list[str]
 
     @property
     def full_name(self) -> str:
@@ -262,19 +262,24 @@ def matching_ids_query(filters: ContactFilters, today: date | None = None) -> Se
 
 def with_tags(rows: Iterable[Row]) -> list[ListedContact]:
     """``ListedContact`` of each row of a ``listed_contacts_query``, with its tags (one query)."""
-    listed = [ListedContact(**row._mapping) for row in rows]
-    if listed:
-        stmt = (
-            select(ContactTag.contact_id, ContactTag.name)
-            .where(ContactTag.contact_id.in_([contact.id for contact in listed]))
-            .order_by(ContactTag.contact_id, ContactTag.name)  # as ``Contact.tags``
-        )
-        tags: dict[int, list[str]] = {}
-        for contact_id, name in db.session.execute(stmt):
-            tags.setdefault(contact_id, []).append(name)
-        for contact in listed:  # in alphabetical order, whatever the case (``Contact.tag_names``)
-            contact.tag_names.extend(sorted(tags.get(contact.id, ()), key=str.casefold))
-    return listed
+    rows = list(rows)
+    tags = _tag_names([row.id for row in rows])
+    return [ListedContact(**row._mapping, tag_names=tags.get(row.id, [])) for row in rows]
+
+
+def _tag_names(contact_ids: list[int]) -> dict[int, list[str]]:
+    """Each contact's tags in alphabetical order, whatever the case (``Contact.tag_names``)."""
+    if not contact_ids:
+        return {}
+    stmt = (
+        select(ContactTag.contact_id, ContactTag.name)
+        .where(ContactTag.contact_id.in_(contact_ids))
+        .order_by(ContactTag.contact_id, ContactTag.name)  # as ``Contact.tags``
+    )
+    tags: dict[int, list[str]] = {}
+    for contact_id, name in db.session.execute(stmt):
+        tags.setdefault(contact_id, []).append(name)
+    return {contact_id: sorted(names, key=str.casefold) for contact_id, names in tags.items()}
 
 
 def _narrowed(stmt: Select, filters: ContactFilters, today: date | None) -> Select:
