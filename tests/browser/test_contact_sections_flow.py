@@ -4,9 +4,11 @@ view, shows a skeleton while it does, and works without JavaScript through a pla
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Browser, Error, Page, Request, Route, expect
+from sqlalchemy import select
 
 from tests.browser.conftest import (
     LAPTOP,
@@ -16,10 +18,15 @@ from tests.browser.conftest import (
     shoot,
     sign_in,
 )
+from webapp import access
+from webapp.extensions import db
+from webapp.models import User
+from webapp.services import actions
 from webapp.web.contact_sections import LAZY
 
 pytestmark = pytest.mark.browser
 
+SQUAD_MATE = "sam@rapport.example"  # tests/browser/seed.py
 SECTION_REQUEST = re.compile(r"/contacts/\d+/sections/([a-z-]+)$")
 
 
@@ -107,3 +114,58 @@ def test_the_sections_load_and_fit_on_a_phone(phone_page: Page, live_server: Liv
         expect(page.locator(f"#{section.name}.lazy-section")).to_have_count(0)
     assert_fits_the_screen(page, "The contact page with every section loaded")
     shoot(page, "phone-96-contact-every-section")
+
+
+def _pending_action(live_server: LiveServer, contact_id: int) -> str:
+    """A call for the manager's squad mate to make, added as the API would: its title. (Not the
+    manager's own: other tests count the manager's done actions.)"""
+    title = f"Call about the Q3 review ({uuid.uuid4().hex[:6]})"
+    with live_server.app.app_context():
+        manager = db.session.scalar(select(User).filter_by(email=live_server.seeded.manager.email))
+        mate = db.session.scalar(select(User).filter_by(email=SQUAD_MATE))
+        values = {"title": title, "action_type": "call", "assigned_to_user_id": mate.id}
+        actions.create_action(access.actor_for_user(manager), contact_id, values)
+        db.session.commit()
+    return title
+
+
+def test_a_write_made_while_the_timeline_loads_shows_in_it(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Marking an action done while the timeline is still loading: the timeline's first answer,
+    read before the write, is dropped for a second one, so the entry is there."""
+    contact_id = live_server.seeded.messaging_contact.id
+    title = _pending_action(live_server, contact_id)
+    _open_the_contact(page, live_server)
+    held: list[Route] = []  # the timeline's first load waits here
+
+    def hold_the_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    timeline_url = re.compile(rf"/contacts/{contact_id}/sections/timeline$")
+    page.route(timeline_url, hold_the_first)
+    try:
+        page.evaluate("document.getElementById('timeline').scrollIntoView()")
+        for _ in range(100):  # the route handler runs as Playwright dispatches events
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "scrolling to the timeline did not load it"
+        before_the_write = held[0].fetch()  # what the server answered then
+        page.evaluate("window.scrollTo(0, 0)")
+        pending = page.get_by_role("list", name="Pending actions").get_by_role("listitem")
+        pending.filter(has_text=title).get_by_role("button", name=f"Done: {title}").click()
+        expect(pending.filter(has_text=title)).to_have_count(0)
+        try:  # the stale answer arrives last; htmx has dropped the request by now
+            held[0].fulfill(response=before_the_write)
+        except Error:
+            pass
+        timeline = page.get_by_role("region", name="Timeline")
+        newest = timeline.get_by_role("list", name="Timeline, newest first").get_by_role("listitem")
+        expect(newest.first).to_contain_text("Action done")
+        expect(newest.first).to_contain_text(title)
+    finally:
+        page.unroute(timeline_url)

@@ -41,13 +41,25 @@ def _placeholder(html: str, name: str) -> str:
     return found.group(0)
 
 
+def test_the_timeline_and_introductions_placeholders_load_again_after_a_write(client, ada):
+    """A write made while one of them loads (marking an action done, logging a touch, linking a
+    person) must not leave it showing what came before: its load starts again."""
+    page = client.get(f"/contacts/{ada.id}").text
+    timeline = _placeholder(page, "timeline")
+    assert 'hx-trigger="revealed, touches-changed from:body, actions-changed from:body"' in timeline
+    introductions = _placeholder(page, "introductions")
+    assert 'hx-trigger="revealed, people-changed from:body"' in introductions
+
+
 def test_the_page_holds_a_placeholder_for_each_section_below_the_first_screen(client, ada):
     page = client.get(f"/contacts/{ada.id}").text
 
     for lazy in LAZY:
         placeholder = _placeholder(page, lazy.name)
         assert f'hx-get="/contacts/{ada.id}/sections/{lazy.name}"' in placeholder
-        assert 'hx-trigger="revealed"' in placeholder
+        stale_after = "".join(f", {event} from:body" for event in lazy.stale_after)
+        assert f'hx-trigger="revealed{stale_after}"' in placeholder
+        assert ('hx-sync="this:replace"' in placeholder) == bool(lazy.stale_after)
         assert 'aria-busy="true"' in placeholder
         assert f'aria-labelledby="{lazy.name}-heading"' in placeholder
         assert f'<h2 id="{lazy.name}-heading"' in placeholder and lazy.title in placeholder

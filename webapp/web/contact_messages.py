@@ -36,8 +36,8 @@ from webapp.services.errors import (
 )
 from webapp.services.profiles import find_profile
 from webapp.services.validation import positive_int
-from webapp.web.contact_relationships import ACTIONS_CHANGED, TOUCHES_CHANGED, add_trigger
-from webapp.web.contact_sections import builds, page_url
+from webapp.web.contact_relationships import add_trigger
+from webapp.web.contact_sections import ACTIONS_CHANGED, TOUCHES_CHANGED, builds, page_url
 from webapp.web.contacts import contact_page, life_event_rows
 from webapp.web.forms.messages import CHANNEL_NAMES, MessageForm
 from webapp.web.listing import section_fragment, wants_fragment

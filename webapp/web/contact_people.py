@@ -20,7 +20,7 @@ from webapp.services import introductions
 from webapp.services.calendar import today_in
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
 from webapp.web import contact_sections
-from webapp.web.contact_sections import builds, page_url
+from webapp.web.contact_sections import PEOPLE_CHANGED, builds, page_url
 from webapp.web.contacts import contact_page
 from webapp.web.listing import section_fragment, wants_fragment
 from webapp.web.people_section import (
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 bp = Blueprint("contact_people", __name__, url_prefix="/contacts/<int:contact_id>/people")
 
 ANCHOR = "people"
-# A link came or went: the map and the introductions on the page reload themselves.
-PEOPLE_CHANGED = "people-changed"
 bp.add_app_template_filter(links.phrase, "relation_phrase")
 
 

@@ -21,6 +21,7 @@ from webapp.services import actions as action_service
 from webapp.services import life_events, profiles
 from webapp.services.calendar import today_in
 from webapp.services.errors import ValidationFailed
+from webapp.web.contact_sections import ACTIONS_CHANGED, TOUCHES_CHANGED
 from webapp.web.contacts import contact_actions, contact_page, life_event_rows
 from webapp.web.forms.relationships import ActionForm, LifeEventForm, ProfileForm
 from webapp.web.formtools import show_section_errors
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 
 bp = Blueprint("contact_relationships", __name__, url_prefix="/contacts/<int:contact_id>")
 
-ACTIONS_CHANGED = "actions-changed"
-TOUCHES_CHANGED = "touches-changed"  # a touch came or went: the timeline and keep-in-touch card
 ANCHORS = {
     "profile": "relationship-profile",
     "events": "life-events",

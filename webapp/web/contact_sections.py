@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 
     from webapp.access import Actor
 
+# The page events a write's response raises (its HX-Trigger header), so that what shows the
+# thing written reloads itself.
+ACTIONS_CHANGED = "actions-changed"
+TOUCHES_CHANGED = "touches-changed"  # a touch came or went: the timeline and keep-in-touch card
+PEOPLE_CHANGED = "people-changed"  # a link came or went: the map and the introductions
+
 # What a builder gets: the viewer, the contact, the request's query (``compose_for`` and the
 # like); what it gives: the section template's variables.
 Builder = Callable[["Actor", Contact, Mapping[str, str]], dict[str, Any]]
@@ -44,6 +50,10 @@ class Section:
     # The template variable a view hands the built section over in, to show it in place with a
     # form's errors (no JavaScript); none for the cards that have no form.
     variable: str | None = None
+    # The page events (HX-Trigger) after which the section's content is stale. Its placeholder
+    # loads on them too and drops a load already under way, so a write made while the section
+    # was loading never leaves the section showing what came before it.
+    stale_after: tuple[str, ...] = ()
 
 
 # In page order.
@@ -55,19 +65,27 @@ LAZY = (
         "contacts/_conversation.html",
         "conversation",
     ),
-    Section("timeline", "Timeline", "Show the timeline", "contacts/_timeline.html", "timeline"),
+    Section(
+        "timeline",
+        "Timeline",
+        "Show the timeline",
+        "contacts/_timeline.html",
+        "timeline",
+        stale_after=(TOUCHES_CHANGED, ACTIONS_CHANGED),
+    ),
     Section("people", "People", "Show the people linked", "contacts/_people.html", "people"),
     Section(
         "introductions",
         "Who can introduce you?",
         "Show who can introduce you",
         "contacts/_introductions.html",
+        stale_after=(PEOPLE_CHANGED,),
     ),
     Section(
         "relationship-map",
         "Relationship map",
         "Show the relationship map",
-        "relationship_map/_contact_map.html",
+        "relationship_map/_contact_map.html",  # its slot on the page reloads on PEOPLE_CHANGED
     ),
 )
 SECTIONS = {section.name: section for section in LAZY}
