@@ -151,14 +151,40 @@ def grantable_permissions(actor: Actor) -> tuple[str, ...]:
     return tuple(p for p in PERMISSIONS if p in actor.permissions)
 
 
-def visible_assignee_ids(actor: Actor) -> Assignees:
-    """Users whose relationship actions the actor sees: ``None`` means everyone's."""
+@dataclass(frozen=True)
+class ActionScope:
+    """Whose relationship actions an actor sees, as a value: everyone's, a squad's (with their
+    own), or their own. Hashable, so a query built for one scope can be kept and run again for
+    every actor who has it (``contact_history``)."""
+
+    user_id: int
+    everyone: bool = False
+    squad_id: int | None = None
+
+
+def action_scope(actor: Actor) -> ActionScope:
+    """The actor's scope. Executive and head: everyone's; manager: their squad's and their own;
+    everyone else: their own."""
     user = actor.user
     if user.role in SEES_ALL_ACTIONS:
-        return None
+        return ActionScope(user.id, everyone=True)
     if user.role in SEES_SQUAD_ACTIONS and user.squad_id is not None:
-        return select(User.id).where((User.squad_id == user.squad_id) | (User.id == user.id))
-    return own_assignee_ids(actor)
+        return ActionScope(user.id, squad_id=user.squad_id)
+    return ActionScope(user.id)
+
+
+def assignees_in(scope: ActionScope) -> Assignees:
+    """The users whose actions ``scope`` covers: ``None`` means everyone's."""
+    if scope.everyone:
+        return None
+    if scope.squad_id is not None:
+        return select(User.id).where((User.squad_id == scope.squad_id) | (User.id == scope.user_id))
+    return [scope.user_id]  # as ``own_assignee_ids`` says why
+
+
+def visible_assignee_ids(actor: Actor) -> Assignees:
+    """Users whose relationship actions the actor sees: ``None`` means everyone's."""
+    return assignees_in(action_scope(actor))
 
 
 def own_assignee_ids(actor: Actor) -> list[int]:
@@ -174,7 +200,12 @@ def scope_actions(actor: Actor, stmt: Select, assignee_column: InstrumentedAttri
     Executive and head: all; manager: their own and their squad's; everyone else: their own.
     Every list of relationship actions goes through this one function.
     """
-    assignees = visible_assignee_ids(actor)
+    return scope_to(action_scope(actor), stmt, assignee_column)
+
+
+def scope_to(scope: ActionScope, stmt: Select, assignee_column: InstrumentedAttribute) -> Select:
+    """``scope_actions`` for a scope rather than an actor."""
+    assignees = assignees_in(scope)
     if assignees is None:
         return stmt
     return stmt.where(assignee_column.in_(assignees))

@@ -16,23 +16,18 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import access
 from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import (
-    AuditEvent,
     Company,
     Contact,
     ContactCompanyLink,
-    ContactRelationship,
-    Interaction,
     LifeEvent,
-    Message,
     RelationshipAction,
-    RelationshipProfile,
     User,
 )
 from webapp.services import contacts as contact_service
@@ -40,6 +35,7 @@ from webapp.services import profiles
 from webapp.services.action_queries import ActionFilters, actions_query
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.calendar import today_in
+from webapp.services.contact_history import recent_history
 from webapp.services.contact_search import (
     COUNT_CAP,
     DEFAULT_SORT,
@@ -54,7 +50,7 @@ from webapp.services.contact_search import (
 )
 from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationFailed
 from webapp.services.life_events import events_query
-from webapp.services.merging_common import merged_ids_of, refuse_merged
+from webapp.services.merging_common import refuse_merged
 from webapp.services.validation import TAG_LIMIT, positive_int
 from webapp.web import contact_sections
 from webapp.web.company_filter import read_company_filter
@@ -71,8 +67,6 @@ if TYPE_CHECKING:
 
 bp = Blueprint("contacts", __name__)
 
-HISTORY_LENGTH = 10
-MESSAGE_HISTORY_ACTIONS = ("create", "receive", "failed", "retry")
 FIELD_LABELS = {
     "first_name": "first name",
     "last_name": "last name",
@@ -181,21 +175,26 @@ def index() -> Response:
 
 
 def _contact_for_page(contact_id: int) -> Contact:
-    """One contact with everything its page shows, in a fixed number of queries."""
+    """One contact with everything its page shows, in two queries.
+
+    Its few emails, phones and companies come joined: the rows multiply (a person has a handful
+    of each), but that costs less than a query per collection. Tags, which can be many, come in
+    a query of their own (docs/performance.md).
+    """
     stmt = (
         select(Contact)
         .where(Contact.id == contact_id)
         .options(
             joinedload(Contact.owner),
-            selectinload(Contact.emails),
-            selectinload(Contact.phones),
-            selectinload(Contact.company_links)
+            joinedload(Contact.emails),
+            joinedload(Contact.phones),
+            joinedload(Contact.company_links)
             .joinedload(ContactCompanyLink.company)
             .joinedload(Company.client_profile),  # its tier sets the keep-in-touch cadence
             selectinload(Contact.tags),
         )
     )
-    contact = db.session.scalar(stmt)
+    contact = db.session.scalars(stmt).unique().one_or_none()
     if contact is None:
         raise NotFound(f"No contact with id {contact_id}.")
     refuse_merged(Contact, contact, "contact")
@@ -207,59 +206,6 @@ def merged_contact(error: RecordMerged) -> Response:
     """A merged contact's pages lead to the contact it was merged into."""
     flash("That contact was merged into this one; its history is here.", "info")
     return redirect(url_for("contacts.show", contact_id=int(error.details["merged_into"])))
-
-
-def _history(actor: Actor, contact_id: int) -> list[AuditEvent]:
-    """The latest audit events of the contact and its profile, life events and visible actions.
-
-    One query; actions outside the viewer's scope stay out, as everywhere else.
-    """
-    action_ids = access.scope_actions(
-        actor,
-        select(RelationshipAction.id).where(RelationshipAction.contact_id == contact_id),
-        RelationshipAction.assigned_to_id,
-    )
-    # The contacts merged into this one keep their own history, read here too.
-    with_merged = union_all(select(literal(contact_id)), merged_ids_of(Contact, contact_id))
-    owned_by_contact = {
-        "contact": with_merged,
-        "relationship_profile": select(RelationshipProfile.id).where(
-            RelationshipProfile.contact_id.in_(with_merged)
-        ),
-        "life_event": select(LifeEvent.id).where(LifeEvent.contact_id == contact_id),
-        "interaction": select(Interaction.id).where(Interaction.contact_id == contact_id),
-        "relationship_action": action_ids,
-        # The links this person is on now (a removed link takes its history with it).
-        "contact_relationship": union_all(
-            select(ContactRelationship.id).where(ContactRelationship.contact_is_id == contact_id),
-            select(ContactRelationship.id).where(ContactRelationship.of_contact_id == contact_id),
-        ),
-    }
-    # Of a message's events, those a person notices; delivery callbacks would crowd out the rest.
-    message_events = (
-        (AuditEvent.object_type == "message")
-        & AuditEvent.action.in_(MESSAGE_HISTORY_ACTIONS)
-        & AuditEvent.object_id.in_(select(Message.id).where(Message.contact_id == contact_id))
-    )
-    # One IN over a union of index look-ups (object type, then id), not an OR of them: an OR
-    # reads the whole audit log, which grows with every write (docs/performance.md).
-    events = union_all(
-        *(
-            select(AuditEvent.id).where(
-                AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids)
-            )
-            for kind, ids in owned_by_contact.items()
-        ),
-        select(AuditEvent.id).where(message_events),
-    )
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.id.in_(events))
-        .options(joinedload(AuditEvent.user), joinedload(AuditEvent.api_key))
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(HISTORY_LENGTH)
-    )
-    return list(db.session.scalars(stmt))
 
 
 @dataclass(frozen=True)
@@ -309,7 +255,7 @@ def contact_page(contact_id: int, status: int = 200, **open_forms: Any) -> tuple
     contact = _contact_for_page(contact_id)
     today = today_in(actor.user.timezone)
     pending, closed = contact_actions(actor, contact.id)
-    history = _history(actor, contact.id)  # before the profile a first view creates
+    history = recent_history(actor, contact.id)  # before the profile a first view creates
     profile = profiles.profile_for(actor, contact.id)
     context = {
         "contact": contact,
