@@ -9,12 +9,14 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.api.client_helpers import client_company, life_event, link, summary_path
-from tests.api.relationship_helpers import client_contact, freeze_today
+from tests.api.relationship_helpers import action_for, client_contact, freeze_today
 from tests.factories import ContactEmailFactory, ContactPhoneFactory, UserFactory
+from webapp.api.serializers import action_json
 from webapp.extensions import db as _db
-from webapp.models import RelationshipProfile
+from webapp.models import RelationshipAction, RelationshipProfile
 
 TODAY = date(2025, 6, 1)
 
@@ -123,3 +125,52 @@ def test_an_upcoming_event_names_its_person_in_the_api_and_on_the_page(
     assert event["next_occurrence"] == "2025-06-10"
     upcoming = html[html.index('id="client-upcoming"') :]
     assert "Ada&#39;s 36th" in upcoming and "Ada Lovelace · Other" in upcoming
+
+
+def test_the_summarys_actions_say_what_each_action_record_says(api_client, client_firm, make_user):
+    """The summary reads its actions as rows (``action_rows``); each must be what the action's
+    own JSON, read as a record, says: the contact's first email (or none), the action's company
+    else the contact's primary one, the task, and overdue in the assignee's own timezone."""
+    executive = api_client(role="executive", name="Eve Executive")
+    london = make_user("member", name="Lena London", timezone="Europe/London")
+    auckland = make_user("member", name="Aroha Auckland", timezone="Pacific/Auckland")
+    elsewhere = client_company("Difference Engines Ltd")
+    ada = client_contact(london, company=client_firm)
+    ContactEmailFactory(contact=ada, email="second@analytical.example", position=1)
+    grace = client_contact(auckland, "Grace", "Hopper", email=None, company=client_firm)
+    alan = client_contact(
+        london, "Alan", "Turing", email="alan@bletchley.example", company=elsewhere
+    )
+    _db.session.commit()
+    action_for(london, ada, title="Due today in London", due_date=TODAY.isoformat())
+    action_for(auckland, grace, title="Due today in Auckland", due_date=TODAY.isoformat())
+    action_for(auckland, grace, title="No date")
+    filed_here = {"title": "Filed here", "company_id": client_firm.id, "due_date": "2025-05-01"}
+    action_for(london, alan, **filed_here)
+    action_for(london, alan, title="Filed elsewhere", due_date="2025-05-01")  # not this client's
+    _db.session.commit()
+
+    response = executive.get(summary_path(client_firm.id))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    listed = response.get_json()["actions"]
+
+    _db.session.expire_all()
+    records = {a.id: a for a in _db.session.scalars(select(RelationshipAction))}
+    assert listed == [action_json(records[int(item["id"])]) for item in listed]
+    by_title = {item["title"]: item for item in listed}
+    assert list(by_title) == [
+        "Filed here",
+        "Due today in London",
+        "Due today in Auckland",
+        "No date",
+    ]
+    assert by_title["Due today in Auckland"]["overdue"] is True  # already tomorrow there
+    assert by_title["Due today in London"]["overdue"] is False
+    assert by_title["Filed here"]["overdue"] is True
+    assert by_title["No date"]["overdue"] is False
+    assert by_title["Due today in London"]["contact_email"] == "ada@analytical.example"
+    assert by_title["No date"]["contact_email"] is None
+    assert by_title["Filed here"]["company_name"] == "Analytical Engines Ltd"
+    assert by_title["Due today in London"]["company_name"] == "Analytical Engines Ltd"
+    assert all(item["task_id"] for item in listed)
+    assert by_title["Due today in Auckland"]["assigned_to_name"] == "Aroha Auckland"

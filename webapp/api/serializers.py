@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from webapp.services.action_queries import is_overdue
+from webapp.services.action_rows import ActionRow, row_of
 from webapp.services.auto_actions import days_before, occurrence_of
 from webapp.services.calendar import format_calendar_day
 from webapp.services.records.fields import amount_json
@@ -101,35 +101,35 @@ def life_event_json(event: LifeEvent, today: date) -> dict:
     }
 
 
-def action_json(action: RelationshipAction) -> dict:
-    """An action with the joined contact, company and assignee fields of reference 002."""
-    contact = action.contact
-    company = action.company or contact.primary_company
+def action_json(action: RelationshipAction | ActionRow) -> dict:
+    """An action with the joined contact, company and assignee fields of reference 002; read
+    as an ORM object or as a row (``action_rows``)."""
+    row = action if isinstance(action, ActionRow) else row_of(action)
     return {
-        "id": str(action.id),
-        "contact_id": str(action.contact_id),
-        "company_id": _id(action.company_id),
-        "life_event_id": _id(action.life_event_id),
-        "occurrence_date": _iso(action.occurrence_on),
-        "title": action.title,
-        "action_type": action.action_type,
-        "description": action.description,
-        "assigned_to_user_id": str(action.assigned_to_id),
-        "due_date": _iso(action.due_on),
-        "overdue": is_overdue(action),
-        "message_body": action.message_body,
-        "status": action.status,
-        "source": action.source,
-        "task_id": _id(action.task.id) if action.task else None,
-        "completed_at": _iso(action.completed_at),
-        "completed_by_user_id": _id(action.completed_by_id),
-        "created_at": action.created_at.isoformat(),
-        "updated_at": action.updated_at.isoformat(),
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "contact_email": contact.primary_email,
-        "company_name": company.name if company else None,
-        "assigned_to_name": action.assigned_to.name,
+        "id": str(row.id),
+        "contact_id": str(row.contact_id),
+        "company_id": _id(row.company_id),
+        "life_event_id": _id(row.life_event_id),
+        "occurrence_date": _iso(row.occurrence_on),
+        "title": row.title,
+        "action_type": row.action_type,
+        "description": row.description,
+        "assigned_to_user_id": str(row.assigned_to_id),
+        "due_date": _iso(row.due_on),
+        "overdue": row.overdue,
+        "message_body": row.message_body,
+        "status": row.status,
+        "source": row.source,
+        "task_id": _id(row.task_id),
+        "completed_at": _iso(row.completed_at),
+        "completed_by_user_id": _id(row.completed_by_id),
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "contact_email": row.contact_email,
+        "company_name": row.company_name,
+        "assigned_to_name": row.assigned_to_name,
     }
 
 

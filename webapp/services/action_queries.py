@@ -108,7 +108,8 @@ def is_overdue(action: RelationshipAction) -> bool:
     return action.due_on < today_in(action.assigned_to.timezone)
 
 
-def _filtered(stmt: Select, filters: ActionFilters) -> Select:
+def filtered(stmt: Select, filters: ActionFilters) -> Select:
+    """``stmt``, a query over ``RelationshipAction``, narrowed to ``filters``."""
     action = RelationshipAction
     conditions = []
     if filters.statuses:
@@ -167,8 +168,15 @@ def actions_query(
             ),
             joinedload(action.task),
         )
-    stmt = access.scope_actions(actor, _filtered(stmt, filters), action.assigned_to_id)
-    return stmt.order_by(
+    stmt = access.scope_actions(actor, filtered(stmt, filters), action.assigned_to_id)
+    return stmt.order_by(*queue_order())
+
+
+def queue_order() -> tuple:
+    """The order actions are listed in: pending first (soonest due first, undated last), then
+    the rest, latest done first."""
+    action = RelationshipAction
+    return (
         action.status != "pending",
         action.due_on.is_(None),
         action.due_on,
@@ -222,5 +230,5 @@ def count_actions(actor: Actor, filters: ActionFilters = ActionFilters()) -> int
     column: the database can then count from an index alone (``ix_relationship_actions_queue``
     for one person's pending actions due by a day) without reading a row."""
     stmt = select(func.count()).select_from(RelationshipAction)
-    stmt = access.scope_actions(actor, _filtered(stmt, filters), RelationshipAction.assigned_to_id)
+    stmt = access.scope_actions(actor, filtered(stmt, filters), RelationshipAction.assigned_to_id)
     return db.session.scalar(stmt) or 0

@@ -29,6 +29,7 @@ from webapp.models import (
 )
 from webapp.services import calendar, partners
 from webapp.services.action_queries import ActionFilters, actions_query, count_actions
+from webapp.services.action_rows import ActionRow, action_rows
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.contact_columns import first_email, first_phone, name_and_title
 from webapp.services.life_events import on_month_days
@@ -115,7 +116,7 @@ class ClientSummary:
     today: date
     people: list[KeyPerson]  # by name; with ``Shown``, the first few, primary people first
     events: list[UpcomingEvent]
-    actions: list[RelationshipAction]
+    actions: list[RelationshipAction] | list[ActionRow]  # rows for the API's summary
     partners: list[Partner]
     messages: list[Message]
     people_count: int  # every live person at the client, listed or not
@@ -214,23 +215,24 @@ def _pending_filters(company_id: int) -> ActionFilters:
     return ActionFilters(statuses=("pending",), client_company_id=company_id)
 
 
-def pending_actions(
-    actor: Actor, company_id: int, *, for_api: bool = False
-) -> list[RelationshipAction]:
-    """The client's pending actions that the actor may see, soonest due first; ``for_api``
-    with what the API's summary names of each (``actions_query``)."""
-    stmt = actions_query(actor, _pending_filters(company_id), unpaged=True, for_api=for_api)
+def pending_actions(actor: Actor, company_id: int) -> list[RelationshipAction]:
+    """The client's pending actions that the actor may see, soonest due first."""
+    stmt = actions_query(actor, _pending_filters(company_id), unpaged=True)
     return list(db.session.scalars(stmt).unique())
 
 
 def soonest_pending_actions(
     actor: Actor, company_id: int, shown: int | None, *, for_api: bool = False
-) -> tuple[list[RelationshipAction], int]:
+) -> tuple[list[RelationshipAction] | list[ActionRow], int]:
     """The client's ``shown`` soonest pending actions the actor may see (every one for
     ``None``), and how many there are in all (always counted, so the page costs the same
-    queries for any client)."""
+    queries for any client). ``for_api``: every one, as rows with what the API's summary
+    names of each (``action_rows``)."""
+    if for_api:
+        rows = action_rows(actor, _pending_filters(company_id))
+        return rows, len(rows)
     if shown is None:
-        actions = pending_actions(actor, company_id, for_api=for_api)
+        actions = pending_actions(actor, company_id)
         return actions, len(actions)
     filters = _pending_filters(company_id)
     stmt = actions_query(actor, filters, unpaged=True).limit(shown)  # one query, limit inside

@@ -1,0 +1,135 @@
+"""Relationship actions as plain rows carrying what the API's JSON of an action names.
+
+The API's relationship summary lists every pending action of a client with its contact's name
+and first email, its company's name and its assignee's. Read as ORM objects, that meant each
+action with its contact, the contact's emails, links and companies, its assignee and its task:
+most of the summary's time. Here one query reads those columns and nothing else
+(docs/performance.md, "Plain rows for what a page lists"). ``row_of`` gives an ORM action the
+same shape, so ``api.serializers.action_json`` has one home for the JSON whatever was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from webapp import access
+from webapp.extensions import db
+from webapp.models import Company, Contact, RelationshipAction, Task, User
+from webapp.services.action_queries import ActionFilters, filtered, is_overdue, queue_order
+from webapp.services.calendar import today_in
+from webapp.services.contact_columns import first_company_name, first_email
+
+if TYPE_CHECKING:
+    from webapp.access import Actor
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action's columns, its task's id, and the names the API shows beside them."""
+
+    id: int
+    contact_id: int
+    company_id: int | None
+    life_event_id: int | None
+    occurrence_on: date | None
+    title: str
+    action_type: str
+    description: str | None
+    assigned_to_id: int
+    due_on: date | None
+    message_body: str | None
+    status: str
+    source: str
+    completed_at: datetime | None
+    completed_by_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    task_id: int | None
+    first_name: str
+    last_name: str
+    contact_email: str | None
+    # The action's company, else its contact's first company (``Contact.primary_company``).
+    company_name: str | None
+    assigned_to_name: str
+    overdue: bool  # ``action_queries.is_overdue``: in the assignee's own timezone
+
+
+_ACTION_COLUMNS = tuple(
+    getattr(RelationshipAction, name)
+    for name in (
+        "id",
+        "contact_id",
+        "company_id",
+        "life_event_id",
+        "occurrence_on",
+        "title",
+        "action_type",
+        "description",
+        "assigned_to_id",
+        "due_on",
+        "message_body",
+        "status",
+        "source",
+        "completed_at",
+        "completed_by_id",
+        "created_at",
+        "updated_at",
+    )
+)
+
+
+def action_rows(actor: Actor, filters: ActionFilters) -> list[ActionRow]:
+    """The actions ``actions_query`` would give for ``filters``, in its order, as rows. One
+    query."""
+    action = RelationshipAction
+    stmt = (
+        select(
+            *_ACTION_COLUMNS,
+            Task.id.label("task_id"),
+            Contact.first_name,
+            Contact.last_name,
+            first_email().label("contact_email"),
+            func.coalesce(Company.name, first_company_name()).label("company_name"),
+            User.name.label("assigned_to_name"),
+            User.timezone.label("assignee_timezone"),
+        )
+        .select_from(action)
+        .join(Contact, Contact.id == action.contact_id)
+        .join(User, User.id == action.assigned_to_id)
+        .outerjoin(Company, Company.id == action.company_id)
+        .outerjoin(Task, Task.relationship_action_id == action.id)
+    )
+    stmt = access.scope_actions(actor, filtered(stmt, filters), action.assigned_to_id)
+    today_in_zone: dict[str, date] = {}  # each assignee timezone's today, worked out once
+    rows = []
+    for found in db.session.execute(stmt.order_by(*queue_order())):
+        values = found._asdict()
+        timezone, due_on = values.pop("assignee_timezone"), values["due_on"]
+        overdue = values["status"] == "pending" and due_on is not None
+        if overdue:
+            if timezone not in today_in_zone:
+                today_in_zone[timezone] = today_in(timezone)
+            overdue = due_on < today_in_zone[timezone]
+        rows.append(ActionRow(**values, overdue=overdue))
+    return rows
+
+
+def row_of(action: RelationshipAction) -> ActionRow:
+    """An action read as an ORM object (with its contact, company, assignee and task), as a
+    row."""
+    contact = action.contact
+    company = action.company or contact.primary_company
+    return ActionRow(
+        *(getattr(action, column.key) for column in _ACTION_COLUMNS),
+        task_id=action.task.id if action.task else None,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        contact_email=contact.primary_email,
+        company_name=company.name if company else None,
+        assigned_to_name=action.assigned_to.name,
+        overdue=is_overdue(action),
+    )
