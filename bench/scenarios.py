@@ -113,6 +113,31 @@ def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list
         spec("GET v2 record", [f"/api/v2/contact/{i}" for i in contacts], api, weight=2),
         spec("PATCH v2 record", [f"/api/v2/contact/{i}" for i in contacts], api, "PATCH", titles),
         spec(
+            "v2 list with a filter (last name)",
+            [f"/api/v2/contact?last_name=Last{i}" for i in contacts],
+            api,
+        ),
+        spec(
+            "v2 _assert (match by email)",
+            ["/api/v2/contact/_assert"],
+            api,
+            "POST",
+            [
+                json.dumps({"match": {"contact_emails": f"c{i}@example.com"},
+                            "attributes": {"title": f"Director {i % 10}"}})
+                for i in contacts
+            ],
+        ),  # fmt: skip
+        # An integrator syncing one person's queue: their pending actions, 100 to a page.
+        spec(
+            "relationship actions list API (one assignee's pending)",
+            [
+                f"/api/relationships/relationship-actions?status=pending&assigned_to_user_id={u}"
+                for u in rng.sample(range(1, scale.users + 1), min(SAMPLE, scale.users))
+            ],
+            api,
+        ),
+        spec(
             "relationship summary API",
             [f"/api/relationships/clients/{i}/relationship-summary" for i in clients],
             api,

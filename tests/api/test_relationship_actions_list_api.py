@@ -8,6 +8,7 @@ import pytest
 
 from tests.api.relationship_helpers import (
     ACTIONS_PATH,
+    TODAY,
     action_for,
     add_actions,
     client_contact,
@@ -21,8 +22,10 @@ from tests.api.relationship_helpers import (
 from tests.factories import SquadFactory
 from webapp import access
 from webapp.api import schemas
+from webapp.api.serializers import action_json
 from webapp.extensions import db as _db
 from webapp.services import actions as action_service
+from webapp.services.action_queries import actions_query
 
 
 @pytest.fixture(autouse=True)
@@ -230,3 +233,34 @@ def test_the_contact_action_list_costs_the_same_queries_for_10_or_1000_actions(
     with_1000 = statements_for(count_queries, head, path)
     assert head.get(path).get_json()["meta"]["total"] == 1000
     assert with_1000 == with_10
+
+
+def test_each_listed_action_says_what_its_record_says_page_after_page(api_client, make_user):
+    """The list reads rows (``action_rows``), a page at a time: each item must be the action's
+    own JSON read as a record, in the queue's order, and the pages must add up to the total."""
+    executive = api_client(role="executive", name="Eve Executive")
+    london = make_user("member", name="Lena London", timezone="Europe/London")
+    auckland = make_user("member", name="Aroha Auckland", timezone="Pacific/Auckland")
+    firm = company("Analytical Engines Ltd")
+    ada = client_contact(london, company=firm)
+    grace = client_contact(auckland, "Grace", "Hopper", email=None)
+    _db.session.commit()
+    for due in ("2025-05-30", TODAY.isoformat(), None):
+        action_for(london, ada, title=f"Ada, due {due}", due_date=due)
+        action_for(auckland, grace, title=f"Grace, due {due}", due_date=due, company_id=firm.id)
+    _db.session.commit()
+
+    listed, path = [], "/api/relationships/relationship-actions?per_page=4"
+    while path:
+        body = executive.get(path).get_json()
+        assert body["meta"]["total"] == 6
+        listed += body["actions"]
+        path = body["links"].get("next")
+
+    _db.session.expire_all()
+    in_order = _db.session.scalars(actions_query(access.actor_for_user(executive.user)))
+    assert listed == [action_json(action) for action in in_order]
+    overdue = {item["title"] for item in listed if item["overdue"]}
+    assert overdue == {"Ada, due 2025-05-30", "Grace, due 2025-05-30", f"Grace, due {TODAY}"}
+    assert {item["company_name"] for item in listed} == {"Analytical Engines Ltd"}
+    assert {item["contact_email"] for item in listed} == {"ada@analytical.example", None}

@@ -11,7 +11,14 @@ from sqlalchemy import inspect, text
 from webapp.extensions import db as _db
 
 # Indexes on expressions, which SQLAlchemy cannot reflect on SQLite: checked by name instead.
-EXPRESSION_INDEXES = {"uq_contact_relationships_pair", "ix_relationship_actions_queue_order"}
+EXPRESSION_INDEXES = {
+    "uq_contact_relationships_pair",
+    "ix_relationship_actions_queue_order",
+    "ix_contacts_first_name_lower",
+    "ix_contacts_last_name_lower",
+    "ix_companies_name_lower",
+    "ix_opportunities_name_lower",
+}
 # Search indexes that migration 0011 keeps on PostgreSQL only (trigram GIN and soundex): not in
 # the models, which describe what both databases share.
 POSTGRESQL_SEARCH_INDEXES = {

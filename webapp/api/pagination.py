@@ -42,13 +42,21 @@ def api_page(
     """One page of ``stmt``; the links to this, the next and the previous page keep ``url_args``."""
     page, per_page = page_args(default_per_page, max_per_page)
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    return paged(list(result.items), result.total, page, per_page, endpoint, **url_args)
+
+
+def paged(
+    items: list, total: int, page: int, per_page: int, endpoint: str, **url_args: Any
+) -> ApiPage:
+    """A page of a list read by its own query (``items``, of ``total`` in all), with its
+    ``meta`` and the links to this, the next and the previous page, which keep ``url_args``."""
     links = {"self": url_for(endpoint, **url_args, page=page, per_page=per_page)}
-    if result.has_next:
+    if page * per_page < total:
         links["next"] = url_for(endpoint, **url_args, page=page + 1, per_page=per_page)
-    if result.has_prev:
+    if page > 1:
         links["prev"] = url_for(endpoint, **url_args, page=page - 1, per_page=per_page)
-    meta = {"page": page, "per_page": per_page, "total": result.total}
-    return ApiPage(list(result.items), meta, links)
+    meta = {"page": page, "per_page": per_page, "total": total}
+    return ApiPage(items, meta, links)
 
 
 def query_args_but_page() -> dict[str, str]:

@@ -8,13 +8,14 @@ from webapp import access
 from webapp.api import api, schemas
 from webapp.api.documenting import QueryParam, documented
 from webapp.api.inputs import json_body
-from webapp.api.pagination import api_page, query_args_but_page
+from webapp.api.pagination import page_args, paged, query_args_but_page
 from webapp.api.serializers import action_json
 from webapp.guards import permission_required, signed_in_actor
 from webapp.models import ACTION_STATUSES, ACTION_TYPES, Contact
 from webapp.services import actions as action_service
 from webapp.services import field_rules
-from webapp.services.action_queries import ActionFilters, actions_query
+from webapp.services.action_queries import ActionFilters, count_actions
+from webapp.services.action_rows import action_rows
 from webapp.services.errors import ValidationFailed
 from webapp.services.validation import FieldErrors
 
@@ -77,9 +78,14 @@ def _filters(contact_id: int | None = None) -> ActionFilters:
 
 
 def _listing(endpoint: str, filters: ActionFilters, **path_args):
-    stmt = actions_query(signed_in_actor(), filters, for_api=True)
+    """A page of the actions as rows (``action_rows``), and how many there are in all
+    (``count_actions``, over the actions alone: an index can answer it)."""
+    actor = signed_in_actor()
+    page, per_page = page_args(DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    rows = action_rows(actor, filters, limit=per_page, offset=(page - 1) * per_page)
+    total = count_actions(actor, filters)
     url_args = {**query_args_but_page(), **path_args}
-    listed = api_page(stmt, endpoint, DEFAULT_PER_PAGE, MAX_PER_PAGE, **url_args)
+    listed = paged(rows, total, page, per_page, endpoint, **url_args)
     return jsonify(
         {
             "actions": [action_json(action) for action in listed.items],

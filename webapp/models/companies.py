@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -16,6 +16,8 @@ CLIENT_TIERS = ("strategic", "key", "standard")
 
 class Company(TimestampMixin, db.Model):
     __tablename__ = "companies"
+    # The records API's name filter matches ignoring case (``records.fields.same_text``).
+    __table_args__ = (Index("ix_companies_name_lower", text("lower(name)")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)

@@ -17,6 +17,11 @@ CONTACT_STAGES = ("new", "working", "qualified", "customer", "inactive")
 
 class Contact(TimestampMixin, db.Model):
     __tablename__ = "contacts"
+    # The records API's name filters match ignoring case (``records.fields.same_text``).
+    __table_args__ = (
+        Index("ix_contacts_first_name_lower", text("lower(first_name)")),
+        Index("ix_contacts_last_name_lower", text("lower(last_name)")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(120), index=True)

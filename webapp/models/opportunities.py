@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -27,7 +27,11 @@ OPPORTUNITY_STAGES = (
 
 class Opportunity(TimestampMixin, db.Model):
     __tablename__ = "opportunities"
-    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents >= 0", name="amount_not_negative"),
+        # The records API's name filter matches ignoring case (``records.fields.same_text``).
+        Index("ix_opportunities_name_lower", text("lower(name)")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)

@@ -7,13 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from webapp import access
 from webapp.extensions import db
 from webapp.models import (
     Company,
-    Contact,
     ContactCompanyLink,
     RelationshipAction,
     primary_link_first,
@@ -137,21 +136,13 @@ def filtered(stmt: Select, filters: ActionFilters) -> Select:
     return stmt.where(*conditions)
 
 
-def actions_query(
-    actor: Actor,
-    filters: ActionFilters = ActionFilters(),
-    *,
-    unpaged: bool = False,
-    for_api: bool = False,
-) -> Select:
+def actions_query(actor: Actor, filters: ActionFilters = ActionFilters()) -> Select:
     """Actions the actor may see, filtered: pending first (soonest due first), then the rest.
 
     Loads what a page shows with the rows (the contact, the company, the assignee), so rendering
     a page of actions costs the same few queries however long it is; a page that names each
-    contact's company reads them with ``contact_company_names``. ``for_api`` adds what the API's
-    JSON names: the task, and the contact's emails and companies. A list read whole
-    (``unpaged``) joins the contacts' collections, since select-in loading takes a query per 500
-    contacts; read it with ``.unique()``.
+    contact's company reads them with ``contact_company_names``. The API reads its lists as
+    rows instead (``action_rows``).
     """
     action = RelationshipAction
     stmt = select(action).options(
@@ -159,15 +150,6 @@ def actions_query(
         joinedload(action.company),
         joinedload(action.assigned_to),
     )
-    if for_api:
-        collection = joinedload if unpaged else selectinload
-        stmt = stmt.options(
-            joinedload(action.contact).options(
-                collection(Contact.emails),
-                collection(Contact.company_links).joinedload(ContactCompanyLink.company),
-            ),
-            joinedload(action.task),
-        )
     stmt = access.scope_actions(actor, filtered(stmt, filters), action.assigned_to_id)
     return stmt.order_by(*queue_order())
 

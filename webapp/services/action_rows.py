@@ -82,9 +82,11 @@ _ACTION_COLUMNS = tuple(
 )
 
 
-def action_rows(actor: Actor, filters: ActionFilters) -> list[ActionRow]:
-    """The actions ``actions_query`` would give for ``filters``, in its order, as rows. One
-    query."""
+def action_rows(
+    actor: Actor, filters: ActionFilters, *, limit: int | None = None, offset: int = 0
+) -> list[ActionRow]:
+    """The actions ``actions_query`` would give for ``filters``, in its order, as rows (``limit``
+    of them from ``offset``, else all). One query."""
     action = RelationshipAction
     stmt = (
         select(
@@ -106,7 +108,8 @@ def action_rows(actor: Actor, filters: ActionFilters) -> list[ActionRow]:
     stmt = access.scope_actions(actor, filtered(stmt, filters), action.assigned_to_id)
     today_in_zone: dict[str, date] = {}  # each assignee timezone's today, worked out once
     rows = []
-    for found in db.session.execute(stmt.order_by(*queue_order())):
+    stmt = stmt.order_by(*queue_order()).offset(offset).limit(limit)
+    for found in db.session.execute(stmt):
         values = found._asdict()
         timezone, due_on = values.pop("assignee_timezone"), values["due_on"]
         overdue = values["status"] == "pending" and due_on is not None

@@ -217,8 +217,8 @@ def _pending_filters(company_id: int) -> ActionFilters:
 
 def pending_actions(actor: Actor, company_id: int) -> list[RelationshipAction]:
     """The client's pending actions that the actor may see, soonest due first."""
-    stmt = actions_query(actor, _pending_filters(company_id), unpaged=True)
-    return list(db.session.scalars(stmt).unique())
+    stmt = actions_query(actor, _pending_filters(company_id))
+    return list(db.session.scalars(stmt))
 
 
 def soonest_pending_actions(
@@ -235,8 +235,8 @@ def soonest_pending_actions(
         actions = pending_actions(actor, company_id)
         return actions, len(actions)
     filters = _pending_filters(company_id)
-    stmt = actions_query(actor, filters, unpaged=True).limit(shown)  # one query, limit inside
-    found = list(db.session.scalars(stmt).unique())
+    stmt = actions_query(actor, filters).limit(shown)
+    found = list(db.session.scalars(stmt))
     return found, count_actions(actor, filters)
 
 
