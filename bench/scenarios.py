@@ -123,8 +123,12 @@ def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list
             api,
             "POST",
             [
-                json.dumps({"match": {"contact_emails": f"c{i}@example.com"},
-                            "attributes": {"title": f"Director {i % 10}"}})
+                json.dumps(
+                    {
+                        "match": {"contact_emails": f"c{i}@example.com"},
+                        "attributes": {"title": f"Director {i % 10}"},
+                    }
+                )
                 for i in contacts
             ],
         ),  # fmt: skip
