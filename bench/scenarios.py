@@ -131,7 +131,7 @@ def requests(scale: Scale, credentials: Credentials, rng: random.Random) -> list
                 )
                 for i in contacts
             ],
-        ),  # fmt: skip
+        ),
         # An integrator syncing one person's queue: their pending actions, 100 to a page.
         spec(
             "relationship actions list API (one assignee's pending)",
