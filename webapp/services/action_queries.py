@@ -103,8 +103,13 @@ def pending_filed(actor: Actor):
 def is_overdue(action: RelationshipAction) -> bool:
     """Pending and past its due date, in the assignee's own timezone."""
     if not action.is_pending or action.due_on is None:
-        return False
-    return action.due_on < today_in(action.assigned_to.timezone)
+        return False  # without reading the assignee, which a list of done actions may not load
+    return overdue_in(action.status, action.due_on, action.assigned_to.timezone)
+
+
+def overdue_in(status: str, due_on: date | None, timezone: str | None) -> bool:
+    """``is_overdue`` from an action's status and due date and its assignee's timezone."""
+    return status == "pending" and due_on is not None and due_on < today_in(timezone)
 
 
 def filtered(stmt: Select, filters: ActionFilters) -> Select:

@@ -19,8 +19,13 @@ from sqlalchemy import func, select
 from webapp import access
 from webapp.extensions import db
 from webapp.models import Company, Contact, RelationshipAction, Task, User
-from webapp.services.action_queries import ActionFilters, filtered, is_overdue, queue_order
-from webapp.services.calendar import today_in
+from webapp.services.action_queries import (
+    ActionFilters,
+    filtered,
+    is_overdue,
+    overdue_in,
+    queue_order,
+)
 from webapp.services.contact_columns import first_company_name, first_email
 
 if TYPE_CHECKING:
@@ -55,7 +60,7 @@ class ActionRow:
     # The action's company, else its contact's first company (``Contact.primary_company``).
     company_name: str | None
     assigned_to_name: str
-    overdue: bool  # ``action_queries.is_overdue``: in the assignee's own timezone
+    overdue: bool  # ``action_queries.overdue_in``: in the assignee's own timezone
 
 
 _ACTION_COLUMNS = tuple(
@@ -106,17 +111,12 @@ def action_rows(
         .outerjoin(Task, Task.relationship_action_id == action.id)
     )
     stmt = access.scope_actions(actor, filtered(stmt, filters), action.assigned_to_id)
-    today_in_zone: dict[str, date] = {}  # each assignee timezone's today, worked out once
-    rows = []
     stmt = stmt.order_by(*queue_order()).offset(offset).limit(limit)
+    rows = []
     for found in db.session.execute(stmt):
         values = found._asdict()
-        timezone, due_on = values.pop("assignee_timezone"), values["due_on"]
-        overdue = values["status"] == "pending" and due_on is not None
-        if overdue:
-            if timezone not in today_in_zone:
-                today_in_zone[timezone] = today_in(timezone)
-            overdue = due_on < today_in_zone[timezone]
+        timezone = values.pop("assignee_timezone")
+        overdue = overdue_in(values["status"], values["due_on"], timezone)
         rows.append(ActionRow(**values, overdue=overdue))
     return rows
 
