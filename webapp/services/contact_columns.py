@@ -20,9 +20,10 @@ from webapp.models import (
 )
 
 
-def name_and_title() -> tuple:
-    """The columns that name a contact in a row: id, first and last name, title."""
-    return (Contact.id, Contact.first_name, Contact.last_name, Contact.title)
+def name_and_title(contact=Contact) -> tuple:
+    """The columns that name a contact in a row: id, first and last name, title (of ``contact``,
+    ``Contact`` or an alias of it)."""
+    return (contact.id, contact.first_name, contact.last_name, contact.title)
 
 
 def first_email():
@@ -35,16 +36,16 @@ def first_phone():
     return _first(ContactPhone.number, ContactPhone.contact_id, ContactPhone.position)
 
 
-def first_company_name():
+def first_company_name(contact=Contact):
     """SQL: the name of the contact's first company, the primary one first
-    (``Contact.primary_company``), NULL without one."""
+    (``Contact.primary_company``), NULL without one; ``contact`` may be an alias of ``Contact``."""
     stmt = (
         select(Company.name)
         .join(ContactCompanyLink, ContactCompanyLink.company_id == Company.id)
-        .where(ContactCompanyLink.contact_id == Contact.id)
+        .where(ContactCompanyLink.contact_id == contact.id)
         .order_by(*primary_link_first())
     )
-    return stmt.correlate(Contact).limit(1).scalar_subquery()
+    return stmt.correlate(contact).limit(1).scalar_subquery()
 
 
 def _first(column, owner, position):

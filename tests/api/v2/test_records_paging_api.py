@@ -362,3 +362,27 @@ def test_a_list_costs_the_same_queries_for_3_or_30_records(api, count_queries, p
 
     assert len(ids_of(api.get(path, query_string=args))) == 30
     assert many == few
+
+
+def test_one_contact_is_read_with_its_emails_and_phones_in_one_query(api, create, count_queries):
+    """Joined in the record's own query, three emails and two phones still come once each,
+    in their order, the first being primary."""
+    emails = ["ada@one.example", "ada@two.example", "ada@three.example"]
+    phones = ["+442079460001", "+442079460002"]
+    created = create("contact", {"first_name": "Ada", "contact_emails": emails})
+    _db.session.commit()
+    api.patch(f"/api/v2/contact/{created['id']}", json={"attributes": {"phone_numbers": phones}})
+    _db.session.expunge_all()
+
+    with count_queries() as statements:
+        response = api.get(f"/api/v2/contact/{created['id']}")
+
+    assert response.status_code == 200, response.text
+    attributes = response.get_json()["data"]["attributes"]
+    assert attributes["contact_emails"] == emails
+    assert attributes["phone_numbers"] == phones
+    assert attributes["primary_email"] == "ada@one.example"
+    assert [s for s in statements if "contact_emails" in s or "contact_phones" in s] == [
+        s for s in statements if "FROM contacts" in s
+    ]
+    assert len(statements) == 2  # who is calling, then the contact with its emails and phones

@@ -40,21 +40,22 @@ def load(
 ) -> Any:
     """One record with what its JSON shows loaded; ``NotFound`` if missing or archived, or, for
     a scoped type read on an ``actor``'s behalf, outside what they may see."""
-    model = record_kind.store.model
+    store = record_kind.store
+    options = (store.record_options or store.load_options)()
     stmt = (
-        select(model)
-        .where(model.id == record_id)
-        .options(*record_kind.store.load_options())
+        select(store.model)
+        .where(store.model.id == record_id)
+        .options(*options)
         .execution_options(populate_existing=True)
     )
-    if actor is not None and record_kind.store.scope is not None:
-        stmt = record_kind.store.scope(actor, stmt)
-    record = db.session.scalar(stmt)
+    if actor is not None and store.scope is not None:
+        stmt = store.scope(actor, stmt)
+    record = db.session.execute(stmt).unique().scalar_one_or_none()
     label = record_kind.api_name
     if record is None:
         raise NotFound(f"No {label} with id {record_id}.", details={"record_id": str(record_id)})
     if getattr(record, "merged_into_id", None) is not None:
-        refuse_merged(model, record, label)  # 410, naming where it went
+        refuse_merged(store.model, record, label)  # 410, naming where it went
     if record.archived_at is not None and not include_archived:
         raise NotFound(
             f"The {label} with id {record_id} is archived. Restore it with "

@@ -143,6 +143,9 @@ class RecordStore:
     scope: Callable[[Actor, Any], Any] | None = None
     # When ``archive`` may refuse with a 409 (a ``Conflict``), why: the OpenAPI document says so.
     archive_conflict: str | None = None
+    # What reading one record loads with it, where that differs from a list's ``load_options``:
+    # joined in the record's own query, where a page of records selects them in afterwards.
+    record_options: Callable[[], tuple] | None = None
 
 
 @dataclass(frozen=True)
