@@ -164,6 +164,34 @@ def test_a_search_counts_no_further_than_its_cap(client, login_as, app, monkeypa
     assert re.search(r">\s*6 contacts\s", everyone) and "Page 1 of 3 · 6 in all" in everyone
 
 
+def test_a_search_whose_first_page_is_not_full_is_totalled_without_a_count(
+    client, login_as, app, monkeypatch, count_queries
+):
+    """Every match is on the first page, so the page says how many without counting them again;
+    a full first page still counts, and both totals are exact."""
+    monkeypatch.setitem(app.config, "CONTACTS_PER_PAGE", 3)
+    me = login_as("member")
+    for n in range(4):
+        add_contact("Ann", f"Smith{n}", owner=me)
+    add_contact("Bob", "Jones", owner=me)
+    add_contact("Bo", "Jonas", owner=me)
+    _db.session.commit()
+
+    with count_queries() as few_sql:
+        few = client.get("/contacts?q=jon").text
+    with count_queries() as many_sql:
+        many = client.get("/contacts?q=smith").text
+
+    assert re.search(r"2 contacts\s+matching “jon”", few)
+    assert re.search(r"4 contacts\s+matching “smith”", many) and "Page 1 of 2" in many
+
+    def counts_of_contacts(statements: list[str]) -> list[str]:
+        return [s for s in statements if "count(" in s.lower() and "FROM contacts" in s]
+
+    assert counts_of_contacts(few_sql) == []
+    assert counts_of_contacts(many_sql)
+
+
 def test_one_and_two_character_searches_match_anywhere_in_names_emails_and_companies(
     client, login_as
 ):

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import request, url_for
 
-from webapp.extensions import db
 from webapp.services.errors import ValidationFailed
+from webapp.services.paging import paginate
 from webapp.services.validation import MAX_PAGE, positive_int
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def api_page(
 ) -> ApiPage:
     """One page of ``stmt``; the links to this, the next and the previous page keep ``url_args``."""
     page, per_page = page_args(default_per_page, max_per_page)
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    result = paginate(stmt, page, per_page)
     return paged(list(result.items), result.total, page, per_page, endpoint, **url_args)
 
 

@@ -21,7 +21,6 @@ from flask import (
 )
 
 from webapp import access
-from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.services import actions as action_service
 from webapp.services import count_cache
@@ -33,6 +32,7 @@ from webapp.services.action_queries import (
 )
 from webapp.services.calendar import today_in
 from webapp.services.errors import NotFound
+from webapp.services.paging import paginate
 from webapp.services.validation import positive_int
 from webapp.web.action_filters import (
     DUE_WINDOWS,
@@ -92,11 +92,10 @@ def queue_context(actor: Actor, notice: tuple[str, str] | None = None) -> dict[s
     view, choices = _current_view(actor)
     today = today_in(actor.user.timezone)
     counts = tab_counts(actor, choices["tabs"])
-    page = db.paginate(
+    page = paginate(
         actions_query(actor, view.action_filters(actor, today)),
-        page=page_number(),
-        per_page=current_app.config["ACTIONS_PER_PAGE"],
-        error_out=False,
+        page_number(),
+        current_app.config["ACTIONS_PER_PAGE"],
         count=view.is_filtered,
     )
     if not view.is_filtered:  # the tab's own pending actions: its count is the page's total

@@ -25,6 +25,7 @@ from webapp.services import inbound_messages
 from webapp.services import message_templates as templates_service
 from webapp.services.contact_search import ContactFilters, contacts_query
 from webapp.services.errors import Conflict, NotFound, ValidationFailed
+from webapp.services.paging import paginate
 from webapp.services.validation import positive_int
 from webapp.web.forms.message_templates import MessageTemplateForm
 from webapp.web.formtools import show_service_errors
@@ -140,9 +141,9 @@ def delete_template(template_id: int) -> Response:
 def _unmatched_page(page_wanted: int) -> Pagination:
     """One page of unmatched messages; past the end means the last page (after assigning)."""
     query = inbound_messages.unmatched_query()
-    page = db.paginate(query, page=page_wanted, per_page=UNMATCHED_PER_PAGE, error_out=False)
+    page = paginate(query, page_wanted, UNMATCHED_PER_PAGE)
     if not page.items and page.pages and page_wanted > page.pages:
-        page = db.paginate(query, page=page.pages, per_page=UNMATCHED_PER_PAGE, error_out=False)
+        page = paginate(query, page.pages, UNMATCHED_PER_PAGE)
     g.unmatched_count = page.total  # the tab's badge needs no second count
     return page
 

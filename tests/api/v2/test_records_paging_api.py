@@ -386,3 +386,30 @@ def test_one_contact_is_read_with_its_emails_and_phones_in_one_query(api, create
         s for s in statements if "FROM contacts" in s
     ]
     assert len(statements) == 2  # who is calling, then the contact with its emails and phones
+
+
+def counts_in(statements: list[str]) -> list[str]:
+    return [s for s in statements if "count(" in s.lower()]
+
+
+def test_only_a_page_that_cannot_tell_its_total_counts_the_list(
+    api, create, count_queries, monkeypatch
+):
+    """A last page that is not full is totalled from what it holds; a full page and a page past
+    the end count, and every page gives the same total."""
+    for n in range(5):
+        create("contact", {"first_name": f"Ann{n}"})
+    _db.session.commit()
+
+    def page(number: int) -> tuple[dict, list[str]]:
+        with count_queries() as statements:
+            response = api.get("/api/v2/contact", query_string={"per_page": 2, "page": number})
+        assert response.status_code == 200, response.text
+        return response.get_json(), statements
+
+    (full, full_sql), (last, last_sql), (past, past_sql) = page(2), page(3), page(9)
+
+    assert [full["meta"]["total"], last["meta"]["total"], past["meta"]["total"]] == [5, 5, 5]
+    assert len(last["data"]) == 1 and "next" not in last["links"] and past["data"] == []
+    assert counts_in(full_sql) and counts_in(past_sql)
+    assert counts_in(last_sql) == []

@@ -18,9 +18,9 @@ from webapp.api.schemas import Body, Shape
 from webapp.api.v2 import v2
 from webapp.api.v2.bodies import json_object
 from webapp.api.v2.openapi_v2 import RATE_LIMITED
-from webapp.extensions import db
 from webapp.guards import permission_required, signed_in_actor
 from webapp.services import contact_relationships as relationships
+from webapp.services.paging import paginate
 
 PER_PAGE, MAX_PER_PAGE = 15, 100
 NOT_FOUND = {404: "No such relationship, type or contact (record_not_found)", **RATE_LIMITED}
@@ -125,7 +125,7 @@ def reading_json(reading: relationships.Reading) -> dict:
 def reference_page(stmt, endpoint: str, present, **url_args) -> dict:
     """One page of ``stmt`` in reference 004's list envelope."""
     page, per_page = page_args(PER_PAGE, MAX_PER_PAGE)
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    result = paginate(stmt, page, per_page)
     last = max(1, math.ceil((result.total or 0) / per_page))
     first_shown = (page - 1) * per_page + 1 if result.items else None
 

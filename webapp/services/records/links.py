@@ -16,6 +16,7 @@ from webapp.services.errors import (
     TargetRecordNotFound,
     UnknownRelationship,
 )
+from webapp.services.paging import paginate
 from webapp.services.records.attributes import check_attributes
 from webapp.services.records.matching import find_matches, read_match
 from webapp.services.records.records import load
@@ -84,7 +85,7 @@ def list_related(
     stmt = spec.store.links(record_id)
     if not include_archived and spec.store.target_archived_column is not None:
         stmt = stmt.where(spec.store.target_archived_column.is_(None))
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    result = paginate(stmt, page, per_page)
     items = [_related(spec, edge) for edge in result.items]
     return RelatedPage(
         type_name,

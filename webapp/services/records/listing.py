@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from webapp import access
 from webapp.extensions import db
 from webapp.services.errors import BadRequest, UnknownField
+from webapp.services.paging import paginate
 from webapp.services.records.registry import record_type
 from webapp.services.records.values import read_item
 
@@ -69,7 +70,7 @@ def list_records(actor: Actor, type_name: str, query: ListQuery) -> RecordList:
     if query.cursor is not None:
         return _cursor_page(stmt, model, sort_spec, descending, query)
     ordered = stmt.order_by(*_order(sort_spec, model, descending))
-    result = db.paginate(ordered, page=query.page, per_page=query.per_page, error_out=False)
+    result = paginate(ordered, query.page, query.per_page)
     records = list(result.items)
     more = result.has_next and records
     return RecordList(
