@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.factories import CompanyFactory, ContactEmailFactory
 from tests.records import events_for, reload
 from webapp import access
-from webapp.models import Contact, ContactEmail, PermissionOverride
+from webapp.models import Contact, ContactEmail, PermissionOverride, User
 from webapp.services.contacts import (
     CompanyLinkInput,
     ContactInput,
@@ -234,3 +234,52 @@ def test_an_api_key_write_is_audited_with_the_key(db, make_user):
     contact = create_contact(access.actor_for_api_key(key), ContactInput(first_name="Ada"))
     [event] = events_for(db, contact)
     assert event.api_key_id == key.id and event.user_id == user.id
+
+
+def test_an_update_looks_up_only_the_owner_companies_and_emails_it_brings(
+    db, actor, make_user, count_queries
+):
+    """What the contact holds already is known good; a new owner, a new company and a new email
+    are still checked, each refused when it is not."""
+    companies = [CompanyFactory(), CompanyFactory()]
+    taken = ContactEmailFactory(email="taken@example.com")
+    contact = create_contact(
+        actor,
+        ContactInput(
+            first_name="Ada",
+            owner_id=actor.user.id,
+            emails=["ada@example.com"],
+            company_links=[CompanyLinkInput(companies[0].id)],
+        ),
+    )
+    kept = ContactInput.of(contact)
+    newcomer_id = make_user("member").id
+    db.session.commit()
+    db.session.refresh(actor.user)  # the commit expired who is acting; a request has them loaded
+    db.session.expunge(db.session.get(User, newcomer_id))  # unknown to the session, as in a request
+
+    def looked_up(given: ContactInput) -> list[str]:
+        with count_queries() as statements:
+            update_contact(actor, contact.id, given)
+        lookups = ("FROM users \nWHERE users.id", "FROM companies \nWHERE companies.id IN",
+                   "WHERE contact_emails.email IN")  # fmt: skip
+        return [s for s in statements if any(lookup in s for lookup in lookups)]
+
+    assert looked_up(ContactInput(**{**vars(kept), "title": "CTO"})) == []
+    assert len(looked_up(ContactInput(**{**vars(kept), "owner_id": newcomer_id}))) == 1
+
+    cases = [
+        ({"owner_id": 999_999}, ValidationFailed, "owner_id"),
+        ({"company_links": [CompanyLinkInput(companies[0].id), CompanyLinkInput(999_999)]},
+         ValidationFailed, "company_links"),
+        ({"emails": ["ada@example.com", taken.email]}, Conflict, "emails"),
+    ]  # fmt: skip
+    for change, error, field in cases:
+        with pytest.raises(error) as refused:
+            update_contact(actor, contact.id, ContactInput(**{**vars(kept), **change}))
+        assert field in (getattr(refused.value, "fields", None) or refused.value.details)
+    linked = [CompanyLinkInput(c.id) for c in companies]
+    update_contact(actor, contact.id, ContactInput(**{**vars(kept), "company_links": linked}))
+    assert {link.company_id for link in reload(db, contact).company_links} == {
+        c.id for c in companies
+    }

@@ -90,7 +90,7 @@ class CleanContact:
     tags: list[str]
 
 
-def _clean_scalars(given: ContactInput, errors: FieldErrors) -> dict:
+def _clean_scalars(given: ContactInput, errors: FieldErrors, known_owner_id: int | None) -> dict:
     scalars: dict = {"stage": given.stage, "owner_id": given.owner_id}
     for name, limit in (("first_name", 120), ("last_name", 120), ("title", 200)):
         try:
@@ -108,7 +108,8 @@ def _clean_scalars(given: ContactInput, errors: FieldErrors) -> dict:
             errors.add("linkedin_url", str(exc))
     if given.stage not in CONTACT_STAGES:
         errors.add("stage", f"Choose one of: {', '.join(CONTACT_STAGES)}.")
-    if given.owner_id is not None and db.session.get(User, given.owner_id) is None:
+    owner_id = given.owner_id
+    if owner_id not in (None, known_owner_id) and db.session.get(User, owner_id) is None:
         errors.add("owner_id", "Choose an existing user as owner.")
     return scalars
 
@@ -134,14 +135,13 @@ def existing_companies(ids: set[int]) -> set[int]:
 
 
 def _clean_links(
-    links: list[CompanyLinkInput], errors: FieldErrors, known: set[int] | None
+    links: list[CompanyLinkInput], errors: FieldErrors, known: set[int]
 ) -> list[CompanyLinkInput]:
     ids = [link.company_id for link in links]
     if len(set(ids)) != len(ids):
         errors.add("company_links", "Link each company once.")
-    if known is None:
-        known = existing_companies(set(ids))
-    if set(ids) - known:
+    others = set(ids) - known
+    if others and existing_companies(others) != others:
         errors.add("company_links", "Choose existing companies.")
     if sum(link.is_primary for link in links) > 1:
         errors.add("company_links", "Only one company can be the primary one.")
@@ -168,31 +168,49 @@ def _clean_tag_list(raw: list[str], errors: FieldErrors) -> list[str]:
         return []
 
 
-def clean_contact(given: ContactInput, known_companies: set[int] | None = None) -> CleanContact:
+def clean_contact(
+    given: ContactInput,
+    known_companies: set[int] | frozenset[int] = frozenset(),
+    known_owner_id: int | None = None,
+) -> CleanContact:
     """``given`` checked field by field (every problem at once) and normalised; uniqueness
-    against other contacts is the caller's next step. ``known_companies``, when the caller has
-    looked them up for many contacts at once, saves a query."""
+    against other contacts is the caller's next step. ``known_companies`` and
+    ``known_owner_id`` are known to exist (looked up by the caller for many contacts at once, or
+    the contact's own): only other companies and owners are looked up."""
     errors = FieldErrors()
     clean = CleanContact(
-        scalars=_clean_scalars(given, errors),
+        scalars=_clean_scalars(given, errors, known_owner_id),
         emails=_clean_list(given.emails, normalise_email, "emails", errors),
         phones=_clean_list(given.phones, normalise_phone, "phones", errors),
-        links=_clean_links(given.company_links, errors, known_companies),
+        links=_clean_links(given.company_links, errors, set(known_companies)),
         tags=_clean_tag_list(given.tags, errors),
     )
     errors.raise_if_any()
     return clean
 
 
-def _validate(given: ContactInput, contact_id: int | None) -> CleanContact:
-    clean = clean_contact(given)
-    check_unique(clean, contact_id)
+def _validate(given: ContactInput, contact: Contact | None) -> CleanContact:
+    """``given`` checked for a new contact, or to replace ``contact``. What ``contact`` holds
+    already is known good (foreign keys and unique constraints keep it so): only a new owner,
+    new companies and new emails are looked up (docs/performance.md)."""
+    if contact is None:
+        clean = clean_contact(given)
+        check_unique(clean)
+        return clean
+    companies = {link.company_id for link in contact.company_links}
+    clean = clean_contact(given, companies, contact.owner_id)
+    check_unique(clean, contact.id, held={email.email for email in contact.emails})
     return clean
 
 
-def check_unique(clean: CleanContact, contact_id: int | None = None) -> None:
-    """Raise ``Conflict`` if another contact holds one of ``clean``'s emails or its LinkedIn."""
-    _check_emails_free(clean.emails, contact_id)
+def check_unique(
+    clean: CleanContact,
+    contact_id: int | None = None,
+    held: set[str] | frozenset[str] = frozenset(),
+) -> None:
+    """Raise ``Conflict`` if another contact holds one of ``clean``'s emails or its LinkedIn;
+    emails in ``held`` are contact ``contact_id``'s own already."""
+    _check_emails_free([email for email in clean.emails if email not in held], contact_id)
     _check_linkedin_free(clean.scalars["linkedin_url"], contact_id)
 
 
@@ -306,7 +324,7 @@ def update_contact(
 ) -> Contact:
     """Replace a contact's fields, emails, phones and company links with ``given``."""
     contact = access.get_or_404(actor, Contact, contact_id, permission)
-    clean = _validate(given, contact.id)
+    clean = _validate(given, contact)
     changes = apply_changes(contact, clean.scalars) | _write_children(contact, clean)
     db.session.flush()
     if changes:
