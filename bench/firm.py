@@ -15,11 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import flask_migrate
 from sqlalchemy import insert, text
 from werkzeug.security import generate_password_hash
 
-from webapp import create_app
+from webapp import create_app, schema_migrations
 from webapp.extensions import db
 from webapp.models import (
     ClientProfile,
@@ -293,7 +292,7 @@ def firm_app(url: str, scale: Scale) -> Iterator[float]:
     generating took."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
-        flask_migrate.upgrade()
+        schema_migrations.upgrade(app)
         started = time.perf_counter()
         generate(scale, random.Random(SEED))
         try:

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import flask_migrate
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
@@ -20,7 +19,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests import factories
-from webapp import access, create_app
+from webapp import access, create_app, schema_migrations
 from webapp.extensions import db as _db
 from webapp.extensions import limiter
 from webapp.messaging.fake_twilio import FakeTwilio, RunningFake, start_in_thread
@@ -76,7 +75,7 @@ def migrate_fresh(app: Flask) -> None:
         _db.drop_all()
         with _db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        flask_migrate.upgrade()
+        schema_migrations.upgrade(app)
 
 
 @contextmanager

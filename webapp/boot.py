@@ -16,10 +16,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.profiler import ProfilerMiddleware
 from werkzeug.routing import IntegerConverter
 
-from webapp import access
+from webapp import access, schema_migrations
 from webapp.api.errors import error_response
-from webapp.config import PROJECT_ROOT
-from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from webapp.extensions import csrf, db, htmx, limiter, login_manager
 from webapp.guards import current_actor, wants_json
 from webapp.models import User
 from webapp.outage import register_outage_handler
@@ -101,7 +100,7 @@ def register_extensions(app: Flask) -> None:
     import webapp.models  # noqa: F401  (registers every table before Alembic looks)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True)
+    schema_migrations.register(app)  # `flask db`, with Alembic loaded only when it runs
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."

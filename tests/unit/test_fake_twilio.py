@@ -7,7 +7,7 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from webapp.messaging import gateway
+from webapp.messaging import twilio_client
 from webapp.messaging.fake_twilio import Failure
 
 ACCOUNT_SID = "ACtest0000000000000000000000000000"
@@ -31,7 +31,7 @@ def twilio_settings(twilio_server) -> dict:
 @pytest.fixture
 def twilio(twilio_settings, fake_twilio):
     """A real ``twilio.rest.Client`` talking to the (reset) fake."""
-    return gateway.client_for(twilio_settings)
+    return twilio_client.client_for(twilio_settings)
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_fetching_an_unknown_sid_is_404(twilio):
     ids=["wrong token", "wrong account"],
 )
 def test_bad_credentials_are_401_with_code_20003(twilio_settings, fake_twilio, wrong):
-    client = gateway.client_for(twilio_settings | wrong)
+    client = twilio_client.client_for(twilio_settings | wrong)
     refused = refusal(lambda: client.messages.create(to=ADA, from_=SENDER, body="Hi"))
     assert (refused.status, refused.code) == (401, 20003)
     fetch = refusal(lambda: client.messages("SM" + "0" * 32).fetch())
@@ -155,7 +155,7 @@ def test_failures_can_be_queued_several_times(twilio, fake_twilio):
 
 def test_a_slow_answer_times_the_client_out(twilio_settings, fake_twilio):
     fake_twilio.fail_next(Failure(delay=1.0))
-    client = gateway.client_for(twilio_settings | {"TWILIO_TIMEOUT_SECONDS": 0.3})
+    client = twilio_client.client_for(twilio_settings | {"TWILIO_TIMEOUT_SECONDS": 0.3})
     with pytest.raises(requests.Timeout):
         client.messages.create(to=ADA, from_=SENDER, body="Hi")
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-import icalendar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -25,7 +24,6 @@ from webapp.services import calendar
 from webapp.services.action_queries import ActionFilters, actions_query
 from webapp.services.audit import record_event
 from webapp.services.auto_actions import occurrence_of
-from webapp.services.life_event_types import life_event_type
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -115,7 +113,7 @@ def mark_used(feed: CalendarFeed) -> None:
     feed.last_used_at = calendar.now()
 
 
-# --- the iCal document ----------------------------------------------------------------------------
+# --- what the feed holds ------------------------------------------------------------------------
 
 
 def _pending_actions(actor: Actor, today: date) -> list[RelationshipAction]:
@@ -157,42 +155,6 @@ def _upcoming_life_events(user: User, today: date) -> list[tuple[LifeEvent, date
     return upcoming
 
 
-def _all_day(
-    uid: str, day: date, summary: str, description: str, url: str | None
-) -> icalendar.Event:
-    """An all-day event that does not mark the user busy."""
-    return icalendar.Event.new(
-        uid=uid,
-        start=day,
-        end=day + timedelta(days=1),
-        stamp=calendar.now(),
-        summary=summary,
-        description=description,
-        url=url,
-        transparency="TRANSPARENT",
-        categories=["Rapport"],
-    )
-
-
-def _action_event(
-    action: RelationshipAction, today: date, url: str | None, type_label: str
-) -> icalendar.Event:
-    summary = f"Overdue: {action.title}" if action.due_on < today else action.title
-    lines = [f"Contact: {action.contact.full_name}", f"Action: {type_label}"]
-    if action.description:
-        lines.append(action.description)
-    return _all_day(f"action-{action.id}@rapport", action.due_on, summary, "\n".join(lines), url)
-
-
-def _life_event_event(event: LifeEvent, occurs_on: date, url: str | None) -> icalendar.Event:
-    name = event.contact.full_name
-    lines = [f"Contact: {name}", f"Life event: {life_event_type(event.event_type).label}"]
-    if event.description:
-        lines.append(event.description)
-    uid = f"life-event-{event.id}-{occurs_on.isoformat()}@rapport"
-    return _all_day(uid, occurs_on, f"{name}: {event.title}", "\n".join(lines), url)
-
-
 def build_ics(
     user: User,
     today: date,
@@ -206,31 +168,20 @@ def build_ics(
     its page (omitted without one); ``type_labels`` names action types for people. Someone who
     may not see relationships gets an empty calendar, as on their Today page.
     """
+    from webapp.services import calendar_ics  # iCal is loaded by the first feed fetched
+
     actor = access.actor_for_user(user)
-    events: list[icalendar.Event] = []
+    events = []
     if access.can(actor, access.RELATIONSHIPS_VIEW):
         labels = type_labels or {}
         for action in _pending_actions(actor, today):
             url = contact_url(action.contact_id) if contact_url else None
             label = labels.get(action.action_type, action.action_type.capitalize())
-            events.append(_action_event(action, today, url, label))
+            events.append(calendar_ics.action_event(action, today, url, label))
         for event, occurs_on in _upcoming_life_events(user, today):
             url = contact_url(event.contact_id) if contact_url else None
-            events.append(_life_event_event(event, occurs_on, url))
-    feed = icalendar.Calendar.new(
-        prodid="-//Rapport//Calendar feed//EN",
-        uid=f"calendar-{user.id}@rapport",
-        name=f"Rapport: {user.name}",
-        description="Your pending relationship actions and your contacts' life events.",
-        method="PUBLISH",
-        calscale="GREGORIAN",
-        refresh_interval=REFRESH_INTERVAL,
-        subcomponents=events,
-    )
-    feed["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # RFC 7986 asks for it
-    # Outlook and Apple Calendar read this older property instead.
-    feed.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH_INTERVAL))
-    return feed.to_ical()
+            events.append(calendar_ics.life_event_event(event, occurs_on, url))
+    return calendar_ics.feed_of(user, events, REFRESH_INTERVAL)
 
 
 def fetch(

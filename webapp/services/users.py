@@ -15,6 +15,7 @@ from webapp.services.audit import apply_changes, record_event
 from webapp.services.errors import Conflict, NotFound
 from webapp.services.passwords import (
     MIN_PASSWORD_LENGTH,
+    UNKNOWN_USER_HASH,
     hash_password,
     password_matches,
 )
@@ -22,9 +23,6 @@ from webapp.services.validation import FieldErrors, clean_text, normalise_email
 
 if TYPE_CHECKING:
     from webapp.access import Actor
-
-# Checked when the email is unknown, so a wrong email costs as much time as a wrong password.
-_DUMMY_HASH = hash_password("not-a-real-password")
 
 
 def _require_admin(actor: Actor | None) -> None:
@@ -196,7 +194,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or ``None``; records the sign-in time."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        password_matches(_DUMMY_HASH, password)
+        password_matches(UNKNOWN_USER_HASH, password)
         return None
     if not password_matches(user.password_hash, password) or not user.active:
         return None
