@@ -5,16 +5,18 @@ copied in with ``COPY``."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.jobs.builders import contact_of, owner
+from webapp import access
 from webapp.extensions import db as _db
 from webapp.models import AuditEvent, Contact, RelationshipAction, Task
 from webapp.models.base import utcnow
 from webapp.services import count_cache
-from webapp.services.audit import event_values, record_events
+from webapp.services.audit import actor_columns, created_event, event_values, record_events
 from webapp.services.bulk import copy_rows, new_ids, one_of_ids
 from webapp.services.generated_actions import open_generated
 
@@ -64,6 +66,28 @@ def test_each_generated_action_gets_its_own_task_and_two_audit_events(db):
         assert linked.changes == {"relationship_action_id": {"before": None, "after": action.id}}
         assert linked.created_at.tzinfo is not None
         assert started - timedelta(seconds=1) <= linked.created_at <= utcnow()
+
+
+@pytest.mark.parametrize("acting", [False, True])
+def test_a_created_event_written_in_bulk_is_the_one_written_alone(db, acting):
+    actor = access.actor_for_user(owner()) if acting else None
+    values = {
+        "title": AWKWARD,
+        "assigned_to_id": 7,
+        "due_on": date(2026, 12, 7),
+        "done_at": datetime(2026, 12, 7, 9, 30, tzinfo=UTC),
+        "amount": Decimal("12.50"),
+        "tags": ["a", date(2026, 1, 2)],
+        "description": None,
+    }
+    alone = event_values(
+        actor,
+        "create",
+        "relationship_action",
+        5,
+        {k: {"before": None, "after": v} for k, v in values.items()},
+    )
+    assert created_event(actor_columns(actor), "relationship_action", 5, values) == alone
 
 
 def test_a_key_already_taken_gets_no_task_and_no_audit_event(db):

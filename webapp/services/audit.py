@@ -44,6 +44,15 @@ def apply_changes(record: Any, values: dict[str, Any]) -> dict[str, dict[str, An
     return changes
 
 
+def actor_columns(actor: Actor | None) -> dict[str, int | None]:
+    """Who an audit event names: the user, their API key, the import they are running."""
+    return {
+        "user_id": actor.user.id if actor else None,
+        "api_key_id": actor.api_key.id if actor and actor.api_key else None,
+        "import_id": actor.import_id if actor else None,
+    }
+
+
 def event_values(
     actor: Actor | None,
     action: str,
@@ -53,13 +62,30 @@ def event_values(
 ) -> dict[str, Any]:
     """The columns of one audit event, for ``record_event`` and for inserting many at once."""
     return {
-        "user_id": actor.user.id if actor else None,
-        "api_key_id": actor.api_key.id if actor and actor.api_key else None,
+        **actor_columns(actor),
         "object_type": object_type,
         "object_id": object_id,
         "action": action,
         "changes": json_safe(changes or {}),
-        "import_id": actor.import_id if actor else None,
+    }
+
+
+def created_event(
+    who: dict[str, int | None], object_type: str, object_id: int, values: dict[str, Any]
+) -> dict[str, Any]:
+    """``event_values`` of a "create" whose changes are ``values`` (each before ``None``), for
+    writes of thousands: ``who`` from ``actor_columns`` once, and each value made JSON-safe
+    alone instead of walking the nested changes (the scheduler's first tick audits 100,000)."""
+    changes = {
+        name: {"before": None, "after": value if type(value) in PLAIN else json_safe(value)}
+        for name, value in values.items()
+    }
+    return {
+        **who,
+        "object_type": object_type,
+        "object_id": object_id,
+        "action": "create",
+        "changes": changes,
     }
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from webapp.models import RelationshipAction, Task
 from webapp.models.base import utcnow
 from webapp.services.actions import MIRRORED
-from webapp.services.audit import event_values, record_events
+from webapp.services.audit import actor_columns, created_event, record_events
 from webapp.services.bulk import copy_returning_ids, insert_rows
 
 if TYPE_CHECKING:
@@ -66,10 +66,11 @@ def _add_tasks(added: list[dict[str, Any]], actor: Actor | None) -> None:
         }
         for action in added
     ]
+    who = actor_columns(actor)
     events = []
     for action, task_id in zip(added, copy_returning_ids(Task.__table__, tasks), strict=True):
-        changes = {name: {"before": None, "after": action.get(name)} for name in AUDITED}
-        events.append(event_values(actor, "create", "relationship_action", action["id"], changes))
-        link = {"relationship_action_id": {"before": None, "after": action["id"]}}
-        events.append(event_values(actor, "create", "task", task_id, link))
+        audited = {name: action.get(name) for name in AUDITED}
+        events.append(created_event(who, "relationship_action", action["id"], audited))
+        link = {"relationship_action_id": action["id"]}
+        events.append(created_event(who, "task", task_id, link))
     record_events(events)
