@@ -32,7 +32,7 @@ def enable(app: Flask) -> None:
 def upgrade(app: Flask) -> None:
     """Migrate ``app``'s database to the latest revision (inside an app context)."""
     enable(app)
-    import flask_migrate
+    import flask_migrate  # on demand, as in ``enable``
 
     flask_migrate.upgrade()
 
@@ -47,7 +47,7 @@ class MigrationCommands(click.Group):
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         enable(self.app)
-        from flask_migrate.cli import db as commands
+        from flask_migrate.cli import db as commands  # on demand, as in ``enable``
 
         return commands.make_context(info_name, args, parent=parent, **extra)
 
