@@ -311,6 +311,36 @@ def test_long_lists_keep_the_oldest_items_and_the_full_count(db, monkeypatch):
     assert [item["title"] for item in contents["overdue"]] == ["5 days late", "3 days late"]
 
 
+def test_each_users_lists_are_capped_and_counted_apart(db, monkeypatch):
+    monkeypatch.setattr(digests, "ITEMS_SHOWN", 2)
+    me, colleague = owner(), owner()
+    for person in (me, colleague):
+        for days_ago in (4, 1, 2):
+            add_action(person, title=f"{days_ago} days late", due_on=DAY - timedelta(days=days_ago))
+        for n in (1, 2, 3):
+            add_action(person, title=f"Today {n}", due_on=DAY)
+    add_action(colleague, title="6 days late", due_on=DAY - timedelta(days=6))
+
+    both = digests.compose_many([(me, DAY), (colleague, DAY)])
+
+    def titles(contents, section):
+        return [item["title"] for item in contents[section]]
+
+    assert both[me.id]["counts"] == {"today": 3, "overdue": 3, "events": 0}
+    assert both[colleague.id]["counts"] == {"today": 3, "overdue": 4, "events": 0}
+    assert titles(both[me.id], "overdue") == ["4 days late", "2 days late"]
+    assert titles(both[colleague.id], "overdue") == ["6 days late", "4 days late"]
+    # Due the same day: in the order they were made.
+    assert (
+        titles(both[me.id], "today")
+        == titles(both[colleague.id], "today")
+        == [
+            "Today 1",
+            "Today 2",
+        ]
+    )
+
+
 def test_composing_costs_the_same_queries_however_much_there_is(db, count_queries):
     light, heavy = owner(), owner()
     add_action(light, due_on=DAY)
@@ -326,7 +356,8 @@ def test_composing_costs_the_same_queries_however_much_there_is(db, count_querie
     with count_queries() as both_queries:
         digests.compose_many([(light, DAY), (heavy, DAY)])
 
-    assert len(light_queries) == len(heavy_queries) == len(both_queries) == 2
+    # The first actions of each list, their totals, the life events.
+    assert len(light_queries) == len(heavy_queries) == len(both_queries) == 3
 
 
 def test_the_headline_names_only_what_there_is():

@@ -20,20 +20,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, union_all, update
 
 from webapp import access
 from webapp.extensions import db
-from webapp.models import Contact, Digest, RelationshipAction, full_name_of
+from webapp.models import Contact, Digest, RelationshipAction, User, full_name_of
 from webapp.services.audit import apply_changes, record_event
-from webapp.services.bulk import insert_ignoring_duplicates
+from webapp.services.bulk import insert_ignoring_duplicates, one_of_ids
 from webapp.services.calendar import month_days, next_occurrence, now, today_in
 from webapp.services.errors import NotFound
 from webapp.services.life_events import owned_events_on
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select, Subquery
+
     from webapp.access import Actor
-    from webapp.models import User
 
 ITEMS_SHOWN = 50  # per list; a user with hundreds overdue gets the oldest 50 and the count
 EVENT_DAYS = 7  # the digest's day and the six after: "this week"
@@ -94,44 +95,90 @@ def _contents(day: date, actions: dict | None, events: list[dict]) -> dict[str, 
 
 def _actions_by_user(user_ids: list[int], day: date) -> dict[int, dict[str, Any]]:
     """Pending actions due on or before ``day``: the first of each list, and each list's total."""
+    found: dict[int, dict[str, Any]] = {}
+
+    def mine(user_id: int) -> dict[str, Any]:
+        return found.setdefault(user_id, {"today": [], "overdue": [], "totals": {}})
+
+    for row in db.session.execute(_first_pending(user_ids, day)):
+        section = "overdue" if row.due_on < day else "today"
+        mine(row.assigned_to_id)[section].append(_action_item(row, day))
+    for row in db.session.execute(_pending_totals(user_ids, day)):
+        mine(row.assigned_to_id)["totals"][bool(row.overdue)] = row.total
+    return found
+
+
+_ITEM_COLUMNS = (
+    RelationshipAction.id,
+    RelationshipAction.title,
+    RelationshipAction.action_type,
+    RelationshipAction.due_on,
+    RelationshipAction.assigned_to_id,
+    RelationshipAction.contact_id,
+)
+
+
+def _first_pending(user_ids: list[int], day: date) -> Select:
+    """The first ``ITEMS_SHOWN`` of each user's actions due on ``day`` and of those overdue by
+    then, by due date, with their contact's name; ordered by user, then due date.
+
+    On PostgreSQL each list is an index range read by a lateral join, ``ITEMS_SHOWN`` rows per
+    user; ranking every pending action instead sorted the 170,000 overdue actions of a whole
+    firm on disk to keep 20,000 (docs/performance.md, "Jobs"). SQLite has no lateral join and
+    ranks them with a window.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        listed = _first_by_lateral(user_ids, day)
+    else:
+        listed = _first_by_rank(user_ids, day)
+    return (
+        select(listed, Contact.first_name, Contact.last_name)
+        .join(Contact, Contact.id == listed.c.contact_id)
+        .order_by(listed.c.assigned_to_id, listed.c.due_on, listed.c.id)
+    )
+
+
+def _first_by_lateral(user_ids: list[int], day: date) -> Subquery:
     action = RelationshipAction
-    overdue = action.due_on < day
-    window = {"partition_by": (action.assigned_to_id, overdue)}
+    users = select(User.id).where(one_of_ids(User.id, user_ids)).subquery("digest_users")
+    lists = []
+    for due in (action.due_on == day, action.due_on < day):
+        first = (
+            select(*_ITEM_COLUMNS)
+            .where(action.assigned_to_id == users.c.id, action.status == "pending", due)
+            .order_by(action.due_on, action.id)
+            .limit(ITEMS_SHOWN)
+            .lateral()
+        )
+        lists.append(select(first).select_from(users).join(first, true()))
+    return union_all(*lists).subquery("listed")
+
+
+def _first_by_rank(user_ids: list[int], day: date) -> Subquery:
+    action = RelationshipAction
+    rank = func.row_number().over(
+        partition_by=(action.assigned_to_id, action.due_on < day),
+        order_by=(action.due_on, action.id),
+    )
     ranked = (
-        select(
-            action.id,
-            func.row_number().over(**window, order_by=(action.due_on, action.id)).label("rank"),
-            func.count().over(**window).label("total"),
-        )
-        .where(
-            action.assigned_to_id.in_(user_ids), action.status == "pending", action.due_on <= day
-        )
+        select(*_ITEM_COLUMNS, rank.label("rank"))
+        .where(action.assigned_to_id.in_(user_ids), action.status == "pending")
+        .where(action.due_on <= day)
         .subquery()
     )
-    stmt = (
-        select(
-            action.id,
-            action.title,
-            action.action_type,
-            action.due_on,
-            action.assigned_to_id,
-            Contact.id.label("contact_id"),
-            Contact.first_name,
-            Contact.last_name,
-            ranked.c.total,
-        )
-        .join(ranked, ranked.c.id == action.id)
-        .join(Contact, Contact.id == action.contact_id)
-        .where(ranked.c.rank <= ITEMS_SHOWN)
-        .order_by(action.assigned_to_id, action.due_on, action.id)
+    return select(ranked).where(ranked.c.rank <= ITEMS_SHOWN).subquery("listed")
+
+
+def _pending_totals(user_ids: list[int], day: date) -> Select:
+    """How many actions each user has due on ``day`` and overdue by then (``overdue``)."""
+    action = RelationshipAction
+    overdue = (action.due_on < day).label("overdue")
+    return (
+        select(action.assigned_to_id, overdue, func.count().label("total"))
+        .where(one_of_ids(action.assigned_to_id, user_ids), action.status == "pending")
+        .where(action.due_on <= day)
+        .group_by(action.assigned_to_id, overdue)
     )
-    found: dict[int, dict[str, Any]] = {}
-    for row in db.session.execute(stmt):
-        mine = found.setdefault(row.assigned_to_id, {"today": [], "overdue": [], "totals": {}})
-        is_overdue = row.due_on < day
-        mine["overdue" if is_overdue else "today"].append(_action_item(row, day))
-        mine["totals"][is_overdue] = row.total
-    return found
 
 
 def _action_item(row, day: date) -> dict[str, Any]:
@@ -184,16 +231,27 @@ def _event_item(row, occurs_on: date, day: date) -> dict[str, Any]:
 # --- reading --------------------------------------------------------------------------------------
 
 
+class DigestItem:
+    """One item of a digest (an action or a life event), its fields as attributes: a template
+    reads ``item.title`` at once, where from a dict Jinja first fails an attribute lookup on
+    every field (a morning's digest emails render 30,000 items: docs/performance.md, "Jobs")."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.__dict__.update(fields)
+
+
 def readable(contents: dict[str, Any]) -> dict[str, Any]:
-    """The contents with their ISO dates as ``date``s, for the page and the email."""
+    """The contents with their ISO dates as ``date``s, for the page and the email.
+
+    Each item is a ``DigestItem``."""
     parsed = {
         "day": date.fromisoformat(contents["day"]),
         "counts": contents["counts"],
     }
     for section, key in (("today", "due_on"), ("overdue", "due_on"), ("events", "occurs_on")):
-        parsed[section] = [
-            {**item, key: date.fromisoformat(item[key])} for item in contents.get(section, [])
-        ]
+        parsed[section] = items = [DigestItem(item) for item in contents.get(section, [])]
+        for item in items:
+            setattr(item, key, date.fromisoformat(getattr(item, key)))
     return parsed
 
 
