@@ -55,6 +55,9 @@ TEST_CONFIG = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "SMTP_HOST": "",  # never a developer's real mail server
     "PROFILE_DIR": "",  # a developer's RAPPORT_PROFILE_DIR does not profile the tests
+    # Writer threads open connections of their own, which would not see a test's uncommitted
+    # rows; tests/jobs/test_parallel_batches.py runs them on committed data.
+    "SCHEDULER_WRITERS": 1,
     **TWILIO_TEST_CONFIG,
 }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
+MAX_SCHEDULER_WRITERS = 8
 
 
 class ConfigError(RuntimeError):
@@ -92,6 +93,9 @@ def load_config(instance_path: Path = INSTANCE_PATH, *, secret_key: str | None =
         # The morning digest: made at this local hour; emailed through SMTP when a host is set,
         # printed to the log when not (development).
         "DIGEST_HOUR": _hour(os.environ.get("DIGEST_HOUR", "7")),
+        # Batches of generated actions the scheduler writes at once on PostgreSQL, each on its
+        # own connection (jobs/base.py, open_in_batches); 1 writes them one after another.
+        "SCHEDULER_WRITERS": _writers(os.environ.get("SCHEDULER_WRITERS", "2")),
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
@@ -108,6 +112,15 @@ def _hour(raw: str) -> int:
     """An hour of the day, 0 to 23; anything else stops the start."""
     if not raw.strip().isdigit() or not 0 <= int(raw) <= 23:
         raise ConfigError(f"DIGEST_HOUR must be an hour from 0 to 23, not {raw!r}")
+    return int(raw)
+
+
+def _writers(raw: str) -> int:
+    """How many scheduler writers, 1 to 8; anything else stops the start."""
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_SCHEDULER_WRITERS:
+        raise ConfigError(
+            f"SCHEDULER_WRITERS must be a number from 1 to {MAX_SCHEDULER_WRITERS}, not {raw!r}"
+        )
     return int(raw)
 
 

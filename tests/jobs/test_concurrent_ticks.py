@@ -3,21 +3,17 @@
 On PostgreSQL both ticks run side by side and each insert of a key already taken is skipped.
 
 These tests need real commits seen by two connections, so they run on a database of their own
-(a new PostgreSQL database when ``TEST_DATABASE_URL`` is set, else a new SQLite file).
+(``committed_app``: a new PostgreSQL database when ``TEST_DATABASE_URL`` is set, else a new
+SQLite file).
 """
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import fresh_postgres_app, make_app, migrate_fresh
 from tests.factories import ClientProfileFactory, ContactCompanyLinkFactory
 from tests.jobs.builders import contact_of, owner, raw_event
 from webapp.extensions import db
@@ -26,20 +22,6 @@ from webapp.jobs.base import Clock
 from webapp.models import RelationshipAction, Task
 
 PEOPLE = 120
-
-
-@pytest.fixture
-def committed_app(tmp_path: Path) -> Iterator:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        app = make_app(f"sqlite:///{tmp_path / 'ticks.db'}")
-        migrate_fresh(app)
-        yield app
-        with app.app_context():
-            db.engine.dispose()
-        return
-    with fresh_postgres_app(url, "rapport_ticks") as app:
-        yield app
 
 
 def _seed(app) -> None:

@@ -18,6 +18,7 @@ SETTINGS = (
     "TWILIO_AUTH_TOKEN",
     "TWILIO_ENABLED",
     "PUBLIC_BASE_URL",
+    "SCHEDULER_WRITERS",
 )
 
 
@@ -123,3 +124,16 @@ def test_production_with_twilio_needs_the_public_base_url(monkeypatch, tmp_path)
         load_config(tmp_path)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://rapport.example.com/")
     assert load_config(tmp_path)["PUBLIC_BASE_URL"] == "https://rapport.example.com"
+
+
+def test_the_scheduler_writes_two_batches_at_once_unless_told(monkeypatch, tmp_path):
+    assert load_config(tmp_path)["SCHEDULER_WRITERS"] == 2
+    monkeypatch.setenv("SCHEDULER_WRITERS", "1")
+    assert load_config(tmp_path)["SCHEDULER_WRITERS"] == 1
+
+
+@pytest.mark.parametrize("given", ["0", "9", "two", "-1", ""])
+def test_a_scheduler_writers_setting_out_of_range_is_refused(monkeypatch, tmp_path, given):
+    monkeypatch.setenv("SCHEDULER_WRITERS", given)
+    with pytest.raises(ConfigError, match="SCHEDULER_WRITERS must be a number from 1 to 8"):
+        load_config(tmp_path)
