@@ -82,8 +82,8 @@ def user_permissions(user: User) -> frozenset[str]:
 
 
 # Every request runs one of these two, so each is built once with its value bound: building a
-# statement with eager loads, and its cache key, took a third of the time PostgreSQL took to
-# answer it (docs/performance.md, "Who is acting, in one query").
+# statement with eager loads, and its cache key, was about a quarter of the query's time
+# (docs/performance.md, "Who is acting, in one query").
 _USER_WITH_OVERRIDES = (
     select(User)
     .where(User.id == bindparam("user_id"))

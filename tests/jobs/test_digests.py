@@ -403,6 +403,13 @@ def test_with_smtp_each_new_digest_is_emailed_and_marked_sent(db, smtp, monkeypa
         message["Subject"] == "Your Rapport digest for Tuesday 24 November: 1 due today, 1 overdue"
     )
     assert message["To"] == "Mia Member <mia@rapport.test>"
+    assert message["MIME-Version"] == "1.0"
+    assert message.get_content_type() == "multipart/alternative"
+    parts = [
+        (part.get_content_type(), part["Content-Transfer-Encoding"])
+        for part in message.iter_parts()
+    ]
+    assert parts == [("text/plain", "quoted-printable"), ("text/html", "quoted-printable")]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert text.startswith("Good morning Mia,")

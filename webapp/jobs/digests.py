@@ -262,6 +262,7 @@ def digest_email(new: NewDigest, config: Mapping[str, Any]) -> EmailMessage:
     message["To"] = formataddr((new.name, new.email))
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid("digest", domain=_domain_of(sender))
+    message["MIME-Version"] = "1.0"  # which ``set_content`` would add: mail clients read MIME by it
     message.make_alternative()
     message.attach(_text_part(templates.get_template("digest/email.txt").render(context), "plain"))
     html = templates.get_template("digest/email.html").render(context)
