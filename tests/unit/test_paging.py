@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.services.paging import total_from_page
+from webapp.services.paging import paginate_fetched, total_from_page
 
 
 @pytest.mark.parametrize(
@@ -22,3 +22,43 @@ def test_a_page_tells_its_total_only_when_it_is_neither_full_nor_past_the_end(
     offset, shown, per_page, total
 ):
     assert total_from_page(offset, shown, per_page) == total
+
+
+@pytest.mark.parametrize(
+    ("page", "held", "counted"),
+    [
+        (1, 3, False),  # a first page with room to spare: three in all, no count
+        (2, 10, True),  # a full page: only a count tells how many follow
+        (9, 0, True),  # past the end: only a count tells how far
+    ],
+)
+def test_a_fetched_page_reads_its_slice_and_counts_only_when_it_cannot_tell(
+    app, page, held, counted
+):
+    asked, counts = [], []
+
+    def fetch(limit: int, offset: int) -> list[int]:
+        asked.append((limit, offset))
+        return list(range(offset, offset + min(limit, held)))
+
+    def count() -> int:
+        counts.append(True)
+        return 42
+
+    with app.test_request_context():
+        found = paginate_fetched(fetch, count, page, 10)
+    assert asked == [(10, (page - 1) * 10)]
+    assert len(found.items) == min(10, held)
+    assert found.total == (42 if counted else 3)
+    assert counts == ([True] if counted else [])
+
+
+def test_a_fetched_page_whose_total_is_known_is_not_counted(app):
+    with app.test_request_context():
+        found = paginate_fetched(lambda limit, offset: [1] * limit, _never, 1, 5, counted=False)
+    assert found.items == [1] * 5
+    assert found.total is None
+
+
+def _never() -> int:
+    raise AssertionError("counted")

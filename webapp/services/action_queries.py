@@ -12,16 +12,12 @@ from sqlalchemy.orm import joinedload
 from webapp import access
 from webapp.extensions import db
 from webapp.models import (
-    Company,
     ContactCompanyLink,
     RelationshipAction,
-    primary_link_first,
 )
 from webapp.services.calendar import today_in
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from sqlalchemy import Select
 
     from webapp.access import Actor, Assignees
@@ -145,9 +141,8 @@ def actions_query(actor: Actor, filters: ActionFilters = ActionFilters()) -> Sel
     """Actions the actor may see, filtered: pending first (soonest due first), then the rest.
 
     Loads what a page shows with the rows (the contact, the company, the assignee), so rendering
-    a page of actions costs the same few queries however long it is; a page that names each
-    contact's company reads them with ``contact_company_names``. The API reads its lists as
-    rows instead (``action_rows``).
+    a page of actions costs the same few queries however long it is. The Actions queue and the
+    API read their long lists as rows instead (``action_rows``).
     """
     action = RelationshipAction
     stmt = select(action).options(
@@ -170,26 +165,6 @@ def queue_order() -> tuple:
         action.completed_at.desc(),
         action.id,
     )
-
-
-def contact_company_names(actions: Iterable[RelationshipAction]) -> dict[int, str]:
-    """The name of each of the actions' contacts' first company (``Contact.primary_company``:
-    the primary link first), by contact id, in one query of plain rows: a page of 50 actions
-    read their contacts' links and companies as objects in twice the time."""
-    contact_ids = {action.contact_id for action in actions}
-    if not contact_ids:
-        return {}
-    link = ContactCompanyLink
-    stmt = (
-        select(link.contact_id, Company.name)
-        .join(Company, Company.id == link.company_id)
-        .where(link.contact_id.in_(contact_ids))
-        .order_by(link.contact_id, *primary_link_first())
-    )
-    names: dict[int, str] = {}
-    for contact_id, name in db.session.execute(stmt):
-        names.setdefault(contact_id, name)
-    return names
 
 
 def pending_counts(actor: Actor, groups: dict[str, Assignees]) -> dict[str, int]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 from webapp.extensions import db
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Select
 
 
@@ -46,4 +48,37 @@ def paginate(stmt: Select, page: int, per_page: int, *, count: bool = True) -> C
         max_per_page=None,
         error_out=False,
         count=count,
+    )
+
+
+class FetchedPagination(Pagination):
+    """A page of what ``fetch(limit, offset)`` reads (rows, say, rather than records), counted
+    by ``count()`` only when ``total_from_page`` cannot tell."""
+
+    def _query_items(self) -> list:
+        return self._query_args["fetch"](self.per_page, self._query_offset)
+
+    def _query_count(self) -> int:
+        known = total_from_page(self._query_offset, len(self.items), self.per_page)
+        return self._query_args["count_all"]() if known is None else known
+
+
+def paginate_fetched(
+    fetch: Callable[[int, int], list],
+    count: Callable[[], int],
+    page: int,
+    per_page: int,
+    *,
+    counted: bool = True,
+) -> FetchedPagination:
+    """``paginate`` for a page that ``fetch(limit, offset)`` reads and ``count()`` counts
+    (``counted=False``: not at all, the caller knows the total)."""
+    return FetchedPagination(
+        page=page,
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
+        count=counted,
+        fetch=fetch,
+        count_all=count,
     )

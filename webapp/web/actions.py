@@ -24,15 +24,11 @@ from webapp import access
 from webapp.guards import permission_required, signed_in_actor
 from webapp.services import actions as action_service
 from webapp.services import count_cache
-from webapp.services.action_queries import (
-    actions_query,
-    contact_company_names,
-    is_overdue,
-    pending_counts,
-)
+from webapp.services.action_queries import count_actions, pending_counts
+from webapp.services.action_rows import action_rows
 from webapp.services.calendar import today_in
 from webapp.services.errors import NotFound
-from webapp.services.paging import paginate
+from webapp.services.paging import paginate_fetched
 from webapp.services.validation import positive_int
 from webapp.web.action_filters import (
     DUE_WINDOWS,
@@ -88,15 +84,18 @@ def _current_view(actor: Actor) -> tuple[QueueView, dict[str, Any]]:
 
 
 def queue_context(actor: Actor, notice: tuple[str, str] | None = None) -> dict[str, Any]:
-    """Everything the page and its results region show, in a fixed number of queries."""
+    """Everything the page and its results region show, in a fixed number of queries. The rows
+    are ``action_rows``: each action with the names it shows, read as plain columns."""
     view, choices = _current_view(actor)
     today = today_in(actor.user.timezone)
     counts = tab_counts(actor, choices["tabs"])
-    page = paginate(
-        actions_query(actor, view.action_filters(actor, today)),
+    filters = view.action_filters(actor, today)
+    page = paginate_fetched(
+        lambda limit, offset: action_rows(actor, filters, limit=limit, offset=offset),
+        lambda: count_actions(actor, filters),
         page_number(),
         current_app.config["ACTIONS_PER_PAGE"],
-        count=view.is_filtered,
+        counted=view.is_filtered,
     )
     if not view.is_filtered:  # the tab's own pending actions: its count is the page's total
         page.total = counts[view.tab]
@@ -106,8 +105,6 @@ def queue_context(actor: Actor, notice: tuple[str, str] | None = None) -> dict[s
         "page": page,
         "counts": counts,
         "today": today,
-        "company_names": contact_company_names(page.items),
-        "is_overdue": is_overdue,
         "can_update": access.can(actor, access.RELATIONSHIPS_UPDATE),
         "notice": notice,  # (category, text) after a change
     }

@@ -6,10 +6,9 @@ Each person links to their queue on the Actions page, under the tab the viewer's
 
 from __future__ import annotations
 
-import functools
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import quote_plus
 
 from flask import Blueprint, render_template, url_for
 from markupsafe import Markup, escape
@@ -26,46 +25,73 @@ if TYPE_CHECKING:
 
     from webapp.access import Actor
     from webapp.models import User
+    from webapp.services.team import PersonWork, SquadGroup
 
 bp = Blueprint("team", __name__)
 
 ROLE_LABELS = {"executive": "Executive", "head": "Head", "manager": "Manager", "member": "Member"}
 
 
-def queue_args(actor: Actor, person: User) -> dict:
-    """The Actions page arguments that open ``person``'s pending queue in the viewer's scope."""
-    if person.id == actor.user_id:
-        return {"tab": "mine"}
-    if actor.user.role in access.SEES_ALL_ACTIONS:
-        return {"tab": "everyone", "assignee": person.id}
-    return {"tab": "squad", "assignee": person.id}
-
-
-def queue_links(actor: Actor) -> Callable[..., str]:
-    """``queue_url(person, **filters)``: the URL of ``person``'s queue, narrowed by ``filters``
-    (``due="overdue"``, say). The page has two or three per person, so the path is built once and
-    only the query string for each (``url_for`` for 600 links was a sixth of the page's time).
-    Ids go in as they are and each word is quoted once, not once per link: quoting 3,000 words
-    was a fifth of the page's time again (bench/README.md, fifth slice)."""
+def queue_links(actor: Actor) -> Callable[[User], str]:
+    """``queue_url(person)``: the Actions page opened on ``person``'s pending queue in the
+    viewer's scope: the viewer's own under Mine, anyone else's under Everyone (for those who see
+    every action) or Squad, narrowed to them. The page has two links per person for up to 200
+    people, so each scope's address is built once and only the id added per link (``url_for``
+    for each was a sixth of the page's time, bench/README.md, fifth slice)."""
     path = url_for("actions.index")
+    tab = "everyone" if actor.user.role in access.SEES_ALL_ACTIONS else "squad"
+    own, others = f"{path}?tab=mine", f"{path}?tab={tab}&assignee="
 
-    def queue_url(person: User, **filters: str) -> str:
-        return f"{path}?{_query({**queue_args(actor, person), **filters})}"
+    def queue_url(person: User) -> str:
+        return own if person.id == actor.user_id else f"{others}{person.id}"
 
     return queue_url
 
 
-@functools.lru_cache(maxsize=256)
-def _quoted(word: str) -> str:
-    return quote_plus(word)
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One person's row as the page shows it. The view assembles the 200 rows of a large firm
+    once, so the template only reads attributes: a call from a template costs several times a
+    call from Python (bench/README.md, eleventh slice)."""
+
+    work: PersonWork
+    name: str
+    initial: str
+    role_label: str
+    is_me: bool
+    queue: str  # their pending queue
+    overdue_queue: str  # the same, overdue only
+    open_label: str  # "3 open actions for Ada Lovelace"
+    overdue_label: str
+    activity: Markup  # when they last did something
 
 
-def _query(args: dict[str, int | str]) -> str:
-    """``urlencode(args)`` for ids and a few words: ids as they are, each word quoted once."""
-    return "&".join(
-        f"{_quoted(name)}={value if type(value) is int else _quoted(value)}"
-        for name, value in args.items()
-    )
+def person_rows(actor: Actor, groups: tuple[SquadGroup, ...]) -> dict[str, list[PersonRow]]:
+    """Each squad's rows by its key, in the order the overview gives its people."""
+    queue_url = queue_links(actor)
+    last_activity = activity_stamps()
+
+    def row(work: PersonWork) -> PersonRow:
+        user = work.user
+        queue = queue_url(user)
+        return PersonRow(
+            work=work,
+            name=user.name,
+            initial=user.name[:1].upper(),
+            role_label=ROLE_LABELS.get(user.role, user.role.capitalize()),
+            is_me=user.id == actor.user_id,
+            queue=queue,
+            overdue_queue=f"{queue}&due=overdue",
+            open_label=_count_label(work.open, "open", user.name),
+            overdue_label=_count_label(work.overdue, "overdue", user.name),
+            activity=last_activity(work.last_activity),
+        )
+
+    return {group.key: [row(work) for work in group.people] for group in groups}
+
+
+def _count_label(count: int, state: str, name: str) -> str:
+    return f"{count} {state} {'action' if count == 1 else 'actions'} for {name}"
 
 
 def activity_stamps() -> Callable[[datetime | None], Markup]:
@@ -101,8 +127,6 @@ def index() -> str:
         "team/index.html",
         overview=overview,
         charts={"wide": lay_out(overview.weekly), "compact": lay_out(overview.weekly, COMPACT)},
-        queue_url=queue_links(actor),
-        last_activity=activity_stamps(),
-        role_labels=ROLE_LABELS,
+        rows=person_rows(actor, overview.groups),
         week_label=week_label,
     )
