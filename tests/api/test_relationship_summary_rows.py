@@ -16,7 +16,7 @@ from tests.api.relationship_helpers import action_for, client_contact, freeze_to
 from tests.factories import ContactEmailFactory, ContactPhoneFactory, UserFactory
 from webapp.api.serializers import action_json
 from webapp.extensions import db as _db
-from webapp.models import RelationshipAction, RelationshipProfile
+from webapp.models import Message, Partner, RelationshipAction, RelationshipProfile
 
 TODAY = date(2025, 6, 1)
 
@@ -174,3 +174,45 @@ def test_the_summarys_actions_say_what_each_action_record_says(api_client, clien
     assert by_title["Due today in London"]["company_name"] == "Analytical Engines Ltd"
     assert all(item["task_id"] for item in listed)
     assert by_title["Due today in Auckland"]["assigned_to_name"] == "Aroha Auckland"
+
+
+def test_two_clients_read_through_the_same_kept_statements_each_get_their_own(
+    api_client, client, login_as
+):
+    """Each part of a summary is one statement built once with the client's id bound
+    (docs/performance.md, "Expressions built once"): one client's summary, then another's, must
+    each name their own people, events, actions, partners and messages, on the page too."""
+    executive = api_client(role="executive", name="Eve Executive")
+    firms = [client_company("Analytical Engines Ltd"), client_company("Difference Engines Ltd")]
+    people = [
+        client_contact(executive.user, name, "Person", email=None, company=firm)
+        for name, firm in zip(("Ada", "Alan"), firms, strict=True)
+    ]
+    for firm, person in zip(firms, people, strict=True):
+        life_event(person, f"{person.first_name}'s day", "06-10", recurs=True)
+        _db.session.add(Partner(company_id=firm.id, partner_company_name=f"{firm.name} partner"))
+        _db.session.add(
+            Message(
+                contact_id=person.id,
+                channel="sms",
+                direction="inbound",
+                body=f"Hello from {person.first_name}",
+                status="received",
+            )
+        )
+    _db.session.commit()
+    for person in people:
+        action_for(executive.user, person, title=f"Call {person.first_name}")
+    _db.session.commit()
+
+    login_as("executive")
+    for firm, person, other in ((firms[0], people[0], people[1]), (firms[1], people[1], people[0])):
+        summary = executive.get(summary_path(firm.id)).get_json()
+        assert [p["first_name"] for p in summary["contacts"]] == [person.first_name]
+        assert [e["title"] for e in summary["events"]] == [f"{person.first_name}'s day"]
+        assert [a["title"] for a in summary["actions"]] == [f"Call {person.first_name}"]
+        assert [p["partner_company_name"] for p in summary["partners"]] == [f"{firm.name} partner"]
+        assert [m["body"] for m in summary["messages"]] == [f"Hello from {person.first_name}"]
+        page = client.get(f"/clients/{firm.id}").text
+        assert f"Call {person.first_name}" in page and f"Hello from {person.first_name}" in page
+        assert f"Call {other.first_name}" not in page and f"{other.first_name}'s day" not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -79,6 +80,13 @@ def pending_filed(actor: Actor):
     """The actor's pending actions as ``(company_id, due_on)`` rows, each under the company it is
     filed under by the rule of ``filed_company_id``, through the same two joins as
     ``filed_under`` (for every company at once) rather than that rule run for each action."""
+    return pending_filed_in(access.action_scope(actor))
+
+
+@functools.lru_cache(maxsize=512)
+def pending_filed_in(scope: access.ActionScope):
+    """``pending_filed`` for an action scope: built once per scope and kept (its statement is
+    the same for every viewer with the scope)."""
     action = RelationshipAction
     own = select(action.company_id.label("company_id"), action.due_on.label("due_on")).where(
         action.status == "pending", action.company_id.is_not(None)
@@ -92,7 +100,7 @@ def pending_filed(actor: Actor):
             ContactCompanyLink.is_primary,
         )
     )
-    scoped = (access.scope_actions(actor, q, action.assigned_to_id) for q in (own, by_contact))
+    scoped = (access.scope_to(scope, q, action.assigned_to_id) for q in (own, by_contact))
     return union_all(*scoped).subquery("filed_pending")
 
 
@@ -144,13 +152,19 @@ def actions_query(actor: Actor, filters: ActionFilters = ActionFilters()) -> Sel
     a page of actions costs the same few queries however long it is. The Actions queue and the
     API read their long lists as rows instead (``action_rows``).
     """
+    return actions_in_scope(access.action_scope(actor), filters)
+
+
+def actions_in_scope(scope: access.ActionScope, filters: ActionFilters) -> Select:
+    """``actions_query`` for an action scope (``access.ActionScope``) rather than an actor: a
+    statement that can be built once for everyone with that scope and kept."""
     action = RelationshipAction
     stmt = select(action).options(
         joinedload(action.contact),
         joinedload(action.company),
         joinedload(action.assigned_to),
     )
-    stmt = access.scope_actions(actor, filtered(stmt, filters), action.assigned_to_id)
+    stmt = access.scope_to(scope, filtered(stmt, filters), action.assigned_to_id)
     return stmt.order_by(*queue_order())
 
 
@@ -191,6 +205,10 @@ def count_actions(actor: Actor, filters: ActionFilters = ActionFilters()) -> int
     """How many actions ``actions_query`` would return, in one query. ``count(*)``, not of a
     column: the database can then count from an index alone (``ix_relationship_actions_queue``
     for one person's pending actions due by a day) without reading a row."""
+    return db.session.scalar(count_in_scope(access.action_scope(actor), filters)) or 0
+
+
+def count_in_scope(scope: access.ActionScope, filters: ActionFilters) -> Select:
+    """The statement of ``count_actions`` for an action scope rather than an actor."""
     stmt = select(func.count()).select_from(RelationshipAction)
-    stmt = access.scope_actions(actor, filtered(stmt, filters), RelationshipAction.assigned_to_id)
-    return db.session.scalar(stmt) or 0
+    return access.scope_to(scope, filtered(stmt, filters), RelationshipAction.assigned_to_id)

@@ -8,12 +8,14 @@ only the actions they may see.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from webapp import access
 from webapp.extensions import db
 from webapp.models import (
     CLIENT_TIERS,
@@ -24,7 +26,7 @@ from webapp.models import (
     Partner,
     User,
 )
-from webapp.services.action_queries import pending_filed
+from webapp.services.action_queries import pending_filed, pending_filed_in
 from webapp.services.company_search import company_rank, contact_count_column, matches_company
 
 if TYPE_CHECKING:
@@ -73,6 +75,7 @@ def _action_counts(actor: Actor, today: date):
     )
 
 
+@functools.cache
 def _last_touch_column():
     """The latest touch of any of the company's live contacts."""
     return (
@@ -84,6 +87,7 @@ def _last_touch_column():
     )
 
 
+@functools.cache
 def _deal_size_column():
     """The sum of the company's partners' estimated deal sizes (``None`` if none has one)."""
     return (
@@ -94,10 +98,13 @@ def _deal_size_column():
     )
 
 
-def _row_counts(actor: Actor, today: date):
+@functools.lru_cache(maxsize=512)
+def _row_counts(scope: access.ActionScope, today: date):
     """(open, overdue) of one listed company, as correlated subqueries over the same filing
-    rule: PostgreSQL computes them after the sort and limit, for the page's rows alone."""
-    filed = pending_filed(actor)
+    rule: PostgreSQL computes them after the sort and limit, for the page's rows alone. Built
+    once per viewer's scope and day, as the list's other columns are built once: building them
+    was a twentieth of the list's time (docs/performance.md, "Expressions built once")."""
+    filed = pending_filed_in(scope)
     mine = select(func.count()).select_from(filed).where(filed.c.company_id == Company.id)
     overdue = mine.where(filed.c.due_on < today)
     return tuple(q.correlate(Company).scalar_subquery() for q in (mine, overdue))
@@ -119,7 +126,7 @@ def clients_query(actor: Actor, filters: ClientFilters, today: date) -> Select:
     if filters.overdue_only or filters.sort in COUNT_SORTS:
         stmt, open_actions, overdue_actions = _sorted_counts(actor, today, stmt)
     else:
-        open_actions, overdue_actions = _row_counts(actor, today)
+        open_actions, overdue_actions = _row_counts(access.action_scope(actor), today)
     last_touch = _last_touch_column().label("last_touch_on")
     stmt = stmt.add_columns(
         contact_count_column(),

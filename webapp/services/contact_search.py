@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -80,9 +81,11 @@ class ContactFilters:
     tag: str = ""  # a tag's name, or "" for any
 
 
+@functools.cache
 def full_name():
     """A contact's "First Last", written as the trigram index ``ix_contacts_full_name_trgm`` is
-    built on (migration 0011), so PostgreSQL answers a substring search from the index."""
+    built on (migration 0011), so PostgreSQL answers a substring search from the index. Built
+    once, as the contact columns are."""
     return Contact.first_name + literal_column("' '") + Contact.last_name
 
 

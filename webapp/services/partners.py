@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from webapp import access
@@ -54,11 +55,17 @@ def client_company(actor: Actor, company_id: int, permission: str) -> Company:
     return company
 
 
-def partners_query(company_id: int):
-    """The client's partners, largest estimated deal first, then by name."""
+def client_partners(company_id: int) -> list[Partner]:
+    """The client's partners, largest estimated deal first, then by name (one query, built
+    once: the client page and the summary read them on every view)."""
+    return list(db.session.scalars(_partners_statement(), {"company_id": company_id}))
+
+
+@functools.cache
+def _partners_statement():
     return (
         select(Partner)
-        .where(Partner.company_id == company_id)
+        .where(Partner.company_id == bindparam("company_id", type_=db.Integer))
         .options(joinedload(Partner.contact))
         .order_by(
             Partner.estimated_deal_size.is_(None),
@@ -71,7 +78,7 @@ def partners_query(company_id: int):
 
 def list_partners(actor: Actor, company_id: int) -> list[Partner]:
     company = client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
-    return list(db.session.scalars(partners_query(company.id)))
+    return client_partners(company.id)
 
 
 def total_deal_size(partners: list[Partner]) -> Decimal:

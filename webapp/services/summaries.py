@@ -3,16 +3,19 @@ meeting with a client. Reference 002's ``relationship-summary``; the client page
 
 Every part is one query, so the summary costs the same few queries for a client of five people or
 five hundred. The people and the events are read as plain rows, not ORM objects: building objects
-was most of the summary's time (docs/performance.md).
+was most of the summary's time. Each statement is built once, with the client's id as a bound
+parameter, and kept: building them and their cache keys took 2 ms of every summary
+(docs/performance.md, "Expressions built once").
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, func, select, union_all
+from sqlalchemy import bindparam, exists, func, select, union_all
 from sqlalchemy.orm import joinedload
 
 from webapp import access
@@ -28,7 +31,7 @@ from webapp.models import (
     full_name_of,
 )
 from webapp.services import calendar, partners
-from webapp.services.action_queries import ActionFilters, actions_query, count_actions
+from webapp.services.action_queries import ActionFilters, actions_in_scope, count_in_scope
 from webapp.services.action_rows import ActionRow, action_rows
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.contact_columns import first_email, first_phone, name_and_title
@@ -173,52 +176,78 @@ def people_query(company_id: int, *, primary_first: bool = False) -> Select:
     return stmt.order_by(*first, Contact.last_name, Contact.first_name, Contact.id)
 
 
-def key_people(stmt: Select) -> list[KeyPerson]:
-    """``KeyPerson`` of each row of a ``people_query``."""
-    return [KeyPerson(**row._mapping) for row in db.session.execute(stmt)]
+def _company_id():
+    return bindparam("company_id", type_=db.Integer)
+
+
+def key_people(stmt: Select, company_id: int) -> list[KeyPerson]:
+    """``KeyPerson`` of each row of a statement of ``people_query`` for ``company_id``: its
+    columns come in the dataclass's field order (a test holds them to it)."""
+    return [KeyPerson(*row) for row in db.session.execute(stmt, {"company_id": company_id})]
+
+
+@functools.cache
+def people_statement(*, primary_first: bool = False, limit: int | None = None) -> Select:
+    """``people_query`` for a client given as the bound parameter ``company_id``, built once."""
+    stmt = people_query(_company_id(), primary_first=primary_first)
+    return stmt if limit is None else stmt.limit(limit)
+
+
+@functools.cache
+def _people_count() -> Select:
+    return select(func.count(Contact.id)).where(works_at(_company_id()))
 
 
 def first_people(company_id: int, shown: int) -> tuple[list[KeyPerson], int]:
     """The client's first ``shown`` people to read (those whose primary company it is, then by
     name), and how many live people the client has."""
-    people = key_people(people_query(company_id, primary_first=True).limit(shown))
-    count = select(func.count(Contact.id)).where(works_at(company_id))
-    return people, db.session.scalar(count) or 0
+    people = key_people(people_statement(primary_first=True, limit=shown), company_id)
+    count = db.session.scalar(_people_count(), {"company_id": company_id})
+    return people, count or 0
 
 
-def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
-    """Events of the client's people (or filed under the client) that next happen from today
-    through ``UPCOMING_DAYS`` ahead, soonest first: one-off events dated in that window, and
-    recurring (or year-unknown) events whose next occurrence falls in it."""
-    near = calendar.month_days(today, UPCOMING_DAYS + 1)
+@functools.lru_cache(maxsize=8)  # a statement for each of the last few days asked about
+def _events_statement(near: frozenset[tuple[int, int]]) -> Select:
+    company_id = _company_id()
     people = select(Contact.id).where(works_at(company_id))
     # Two indexed look-ups rather than an OR, which would read every life event of the firm.
     theirs = union_all(
         select(LifeEvent.id).where(LifeEvent.contact_id.in_(people)),
         select(LifeEvent.id).where(LifeEvent.company_id == company_id),
     )
-    stmt = (
+    return (
         select(*LifeEvent.__table__.columns, Contact.first_name, Contact.last_name)
         .join(Contact, Contact.id == LifeEvent.contact_id)
         .where(LifeEvent.id.in_(theirs), Contact.archived_at.is_(None), on_month_days(near))
     )
+
+
+def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
+    """Events of the client's people (or filed under the client) that next happen from today
+    through ``UPCOMING_DAYS`` ahead, soonest first: one-off events dated in that window, and
+    recurring (or year-unknown) events whose next occurrence falls in it."""
+    near = frozenset(calendar.month_days(today, UPCOMING_DAYS + 1))
+    stmt = _events_statement(near)
     last_day = today + timedelta(days=UPCOMING_DAYS)
     found = []
-    for event in db.session.execute(stmt):
+    for event in db.session.execute(stmt, {"company_id": company_id}):
         occurs_on = occurrence_of(event, today)
         if occurs_on is not None and occurs_on <= last_day:
             found.append(UpcomingEvent(event, occurs_on))
     return sorted(found, key=lambda up: (up.occurs_on, up.event.title, up.event.id))
 
 
-def _pending_filters(company_id: int) -> ActionFilters:
+def _pending_filters(company_id) -> ActionFilters:
     return ActionFilters(statuses=("pending",), client_company_id=company_id)
 
 
-def pending_actions(actor: Actor, company_id: int) -> list[RelationshipAction]:
-    """The client's pending actions that the actor may see, soonest due first."""
-    stmt = actions_query(actor, _pending_filters(company_id))
-    return list(db.session.scalars(stmt))
+@functools.lru_cache(maxsize=512)
+def _pending_statements(scope: access.ActionScope, shown: int | None) -> tuple[Select, Select]:
+    """The client's pending actions in ``scope`` (the ``shown`` soonest, or all) and their
+    count, for the client given as ``company_id``: built once per scope, as a contact's
+    history is (``contact_history``)."""
+    filters = _pending_filters(_company_id())
+    return actions_in_scope(scope, filters).limit(shown), count_in_scope(scope, filters)
 
 
 def soonest_pending_actions(
@@ -231,26 +260,29 @@ def soonest_pending_actions(
     if for_api:
         rows = action_rows(actor, _pending_filters(company_id))
         return rows, len(rows)
+    listed, counted = _pending_statements(access.action_scope(actor), shown)
+    params = {"company_id": company_id}
+    actions = list(db.session.scalars(listed, params))
     if shown is None:
-        actions = pending_actions(actor, company_id)
         return actions, len(actions)
-    filters = _pending_filters(company_id)
-    stmt = actions_query(actor, filters).limit(shown)
-    found = list(db.session.scalars(stmt))
-    return found, count_actions(actor, filters)
+    return actions, db.session.scalar(counted, params) or 0
 
 
-def recent_messages(company_id: int) -> list[Message]:
-    """The latest messages with the client's people, newest first."""
-    people = select(Contact.id).where(works_at(company_id))
-    stmt = (
+@functools.cache
+def _recent_messages() -> Select:
+    people = select(Contact.id).where(works_at(_company_id()))
+    return (
         select(Message)
         .where(Message.contact_id.in_(people))
         .options(joinedload(Message.sent_by), joinedload(Message.contact))
         .order_by(Message.created_at.desc(), Message.id.desc())
         .limit(RECENT_MESSAGES)
     )
-    return list(db.session.scalars(stmt))
+
+
+def recent_messages(company_id: int) -> list[Message]:
+    """The latest messages with the client's people, newest first."""
+    return list(db.session.scalars(_recent_messages(), {"company_id": company_id}))
 
 
 def client_summary(actor: Actor, company_id: int, shown: Shown | None = None) -> ClientSummary:
@@ -260,7 +292,7 @@ def client_summary(actor: Actor, company_id: int, shown: Shown | None = None) ->
     company = partners.client_company(actor, company_id, access.RELATIONSHIPS_VIEW)
     today = calendar.today_in(actor.user.timezone)
     if shown is None:
-        people = key_people(people_query(company.id))
+        people = key_people(people_statement(), company.id)
         people_count = len(people)
     else:
         people, people_count = first_people(company.id, shown.people)
@@ -273,7 +305,7 @@ def client_summary(actor: Actor, company_id: int, shown: Shown | None = None) ->
         people=people,
         events=upcoming_events(company.id, today),
         actions=actions,
-        partners=list(db.session.scalars(partners.partners_query(company.id))),
+        partners=partners.client_partners(company.id),
         messages=recent_messages(company.id),
         people_count=people_count,
         pending_count=pending_count,

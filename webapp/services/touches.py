@@ -8,6 +8,7 @@ well as forward.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, case, func, select
@@ -102,14 +103,18 @@ def join_cadence(stmt: Select) -> Select:
     ).outerjoin(PrimaryClient, PrimaryClient.company_id == PrimaryLink.company_id)
 
 
+@functools.cache
 def cadence_column():
-    """SQL: days between touches (0 or NULL: none), after ``join_cadence``."""
+    """SQL: days between touches (0 or NULL: none), after ``join_cadence``. Built once, as the
+    contact columns are (``contact_columns``)."""
     by_tier = case(CADENCE_BY_TIER, value=PrimaryClient.tier, else_=None)
     return func.coalesce(RelationshipProfile.cadence_days, by_tier)
 
 
+@functools.cache
 def touch_due_column():
-    """SQL: the day a contact is due a touch, NULL without a cadence (after ``join_cadence``)."""
+    """SQL: the day a contact is due a touch, NULL without a cadence (after ``join_cadence``).
+    Built once."""
     cadence = cadence_column()
     since = func.coalesce(Contact.last_touch_on, utc_day(Contact.created_at))
     return case((cadence > 0, plus_days(since, cadence)), else_=None)

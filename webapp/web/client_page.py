@@ -99,7 +99,7 @@ class ActionsSection:
 def partners_section(actor: Actor, company_id: int, permission: str, **shown: Any):
     """The Partners card for the client, read with ``permission``."""
     company = partners.client_company(actor, company_id, permission)
-    found = list(db.session.scalars(partners.partners_query(company.id)))
+    found = partners.client_partners(company.id)
     return PartnersSection(company=company, partners=found, **shown)
 
 
