@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import access
@@ -32,7 +33,7 @@ from webapp.models import (
 )
 from webapp.services import contacts as contact_service
 from webapp.services import profiles
-from webapp.services.action_queries import ActionFilters, actions_query
+from webapp.services.action_queries import ActionFilters, actions_in_scope
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.calendar import today_in
 from webapp.services.contact_history import recent_history
@@ -49,7 +50,7 @@ from webapp.services.contact_search import (
     with_tags,
 )
 from webapp.services.errors import Conflict, NotFound, RecordMerged, ValidationFailed
-from webapp.services.life_events import events_query
+from webapp.services.life_events import contact_events
 from webapp.services.merging_common import refuse_merged
 from webapp.services.validation import TAG_LIMIT, positive_int
 from webapp.web import contact_sections
@@ -60,6 +61,7 @@ from webapp.web.keep_in_touch_card import build_card
 from webapp.web.listing import RowPagination, page_number, search_text, wants_fragment
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from werkzeug.datastructures import MultiDict
     from werkzeug.wrappers import Response
 
@@ -191,11 +193,22 @@ def _contact_for_page(contact_id: int) -> Contact:
 
     Its few emails, phones and companies come joined: the rows multiply (a person has a handful
     of each), but that costs less than a query per collection. Tags, which can be many, come in
-    a query of their own (docs/performance.md).
+    a query of their own (docs/performance.md). The statement is built once, with the contact's
+    id bound.
     """
-    stmt = (
+    found = db.session.scalars(_contact_page_statement(), {"contact_id": contact_id})
+    contact = found.unique().one_or_none()
+    if contact is None:
+        raise NotFound(f"No contact with id {contact_id}.")
+    refuse_merged(Contact, contact, "contact")
+    return contact
+
+
+@functools.cache
+def _contact_page_statement() -> Select:
+    return (
         select(Contact)
-        .where(Contact.id == contact_id)
+        .where(Contact.id == bindparam("contact_id", type_=db.Integer))
         .options(
             joinedload(Contact.owner),
             joinedload(Contact.emails),
@@ -206,11 +219,6 @@ def _contact_for_page(contact_id: int) -> Contact:
             selectinload(Contact.tags),
         )
     )
-    contact = db.session.scalars(stmt).unique().one_or_none()
-    if contact is None:
-        raise NotFound(f"No contact with id {contact_id}.")
-    refuse_merged(Contact, contact, "contact")
-    return contact
 
 
 @bp.errorhandler(RecordMerged)
@@ -235,7 +243,7 @@ def life_event_rows(contact_id: int, today: date) -> list[LifeEventRow]:
     One query; ``today`` is the viewer's.
     """
     upcoming, past = [], []
-    for event in db.session.scalars(events_query(contact_id)):
+    for event in contact_events(contact_id):
         next_on = occurrence_of(event, today)
         row = LifeEventRow(event, next_on, (next_on - today).days if next_on else None)
         (upcoming if next_on else past).append(row)
@@ -246,14 +254,20 @@ def contact_actions(
     actor: Actor, contact_id: int
 ) -> tuple[list[RelationshipAction], list[RelationshipAction]]:
     """The actions on the contact the actor may see: (pending, done or dismissed latest first)."""
-    stmt = actions_query(actor, ActionFilters(contact_id=contact_id)).options(
-        joinedload(RelationshipAction.completed_by)
-    )
+    stmt = _contact_actions_statement(access.action_scope(actor))
     pending, closed = [], []
-    for action in db.session.scalars(stmt):
+    for action in db.session.scalars(stmt, {"contact_id": contact_id}):
         (pending if action.is_pending else closed).append(action)
     closed.sort(key=lambda a: (a.completed_at or a.updated_at, a.id), reverse=True)
     return pending, closed
+
+
+@functools.lru_cache(maxsize=512)
+def _contact_actions_statement(scope: access.ActionScope) -> Select:
+    """``actions_query`` of a contact's actions, with who closed each, built once per scope."""
+    filters = ActionFilters(contact_id=bindparam("contact_id", type_=db.Integer))
+    stmt = actions_in_scope(scope, filters)
+    return stmt.options(joinedload(RelationshipAction.completed_by))
 
 
 def contact_page(contact_id: int, status: int = 200, **open_forms: Any) -> tuple[str, int]:
