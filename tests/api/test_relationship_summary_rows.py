@@ -6,17 +6,17 @@ the job title, who is primary here), and the two must agree."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from tests.api.client_helpers import client_company, life_event, link, summary_path
+from tests.api.client_helpers import client_company, life_event, link, message, summary_path
 from tests.api.relationship_helpers import action_for, client_contact, freeze_today
 from tests.factories import ContactEmailFactory, ContactPhoneFactory, UserFactory
 from webapp.api.serializers import action_json
 from webapp.extensions import db as _db
-from webapp.models import Message, Partner, RelationshipAction, RelationshipProfile
+from webapp.models import Partner, RelationshipAction, RelationshipProfile
 
 TODAY = date(2025, 6, 1)
 
@@ -191,15 +191,7 @@ def test_two_clients_read_through_the_same_kept_statements_each_get_their_own(
     for firm, person in zip(firms, people, strict=True):
         life_event(person, f"{person.first_name}'s day", "06-10", recurs=True)
         _db.session.add(Partner(company_id=firm.id, partner_company_name=f"{firm.name} partner"))
-        _db.session.add(
-            Message(
-                contact_id=person.id,
-                channel="sms",
-                direction="inbound",
-                body=f"Hello from {person.first_name}",
-                status="received",
-            )
-        )
+        message(person, f"Hello from {person.first_name}", datetime(2025, 5, 30, tzinfo=UTC))
     _db.session.commit()
     for person in people:
         action_for(executive.user, person, title=f"Call {person.first_name}")
