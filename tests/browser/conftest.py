@@ -145,6 +145,26 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def _read_whole(app: Flask):
+    """The app with every answer read whole, and closed, before Werkzeug's server sends it.
+
+    When the browser resets a connection mid-answer (a favicon it stopped wanting), Werkzeug's
+    development server can fail reading the socket after the answer and never close the answer's
+    body; a static file's handle is then left to the garbage collector, whose ResourceWarning
+    the suite's ``filterwarnings = error`` turns into a failure of whatever test runs then.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 def _postgres_admin(url: URL) -> psycopg.Connection:
     return psycopg.connect(
         host=url.host,
@@ -211,7 +231,9 @@ def live_server(_chromium_available) -> Iterator[LiveServer]:
         migrate_fresh(app)
         with app.app_context():
             seeded = seed(app)
-        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+        server = make_server(
+            "127.0.0.1", 0, _read_whole(app), threaded=True, request_handler=_QuietHandler
+        )
         url = f"http://127.0.0.1:{server.server_port}"
         app.config["PUBLIC_BASE_URL"] = url
         twilio.fake.inbound_url = url + INBOUND_PATH
