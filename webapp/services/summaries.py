@@ -38,7 +38,7 @@ from webapp.services.contact_columns import first_email, first_phone, name_and_t
 from webapp.services.life_events import on_month_days
 
 if TYPE_CHECKING:
-    from sqlalchemy import Row, Select
+    from sqlalchemy import BindParameter, Row, Select
 
     from webapp.access import Actor
     from webapp.models import Partner, RelationshipAction
@@ -237,7 +237,9 @@ def upcoming_events(company_id: int, today: date) -> list[UpcomingEvent]:
     return sorted(found, key=lambda up: (up.occurs_on, up.event.title, up.event.id))
 
 
-def _pending_filters(company_id) -> ActionFilters:
+def _pending_filters(company_id: int | BindParameter) -> ActionFilters:
+    """The client's pending actions; ``company_id`` may be the bound parameter of a kept
+    statement."""
     return ActionFilters(statuses=("pending",), client_company_id=company_id)
 
 
