@@ -263,6 +263,7 @@ def register_template_helpers(app: Flask) -> None:
     from webapp.services.life_event_types import life_event_type
     from webapp.web import display
     from webapp.web.forms.relationships import ACTION_TYPE_LABELS, CHANNEL_LABELS
+    from webapp.web.links import row_link
     from webapp.web.navigation import navigation_for
 
     @app.context_processor
@@ -281,6 +282,7 @@ def register_template_helpers(app: Flask) -> None:
         life_event_type=life_event_type,
         lead_days=days_before,
         action_is_overdue=is_overdue,
+        row_link=row_link,
     )
     app.jinja_env.filters.update(
         phone=format_phone,
