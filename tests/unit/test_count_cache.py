@@ -20,9 +20,17 @@ from sqlalchemy import select, text
 from tests import factories
 from tests.conftest import fresh_postgres_app, make_app, migrate_fresh, sign_in_session
 from tests.web.action_builders import TODAY, add_action
+from tests.web.conversation_builders import add_message
 from webapp import access
 from webapp.extensions import db
-from webapp.models import CacheGeneration, Company, LifeEvent, RelationshipAction, User
+from webapp.models import (
+    CacheGeneration,
+    Company,
+    Interaction,
+    LifeEvent,
+    RelationshipAction,
+    User,
+)
 from webapp.services import count_cache, life_events
 from webapp.services.bulk import insert_rows
 from webapp.services.calendar import today_in
@@ -70,6 +78,26 @@ def test_a_committed_write_to_an_action_raises_the_actions_generation(ctx):
     after = generations()
     assert after["actions"] == before["actions"] + 1
     assert after["events"] == before["events"] + 1  # the action's new contact: a contacts row
+    assert after["team"] == before["team"] + 1  # one table, two groups: each raised once
+
+
+def test_a_message_or_an_interaction_raises_the_team_generation_alone(ctx):
+    member = factories.UserFactory(role="member")
+    contact = factories.ContactFactory(owner=member)
+    db.session.commit()
+    before = generations()
+
+    add_message(contact, "Sent from the app", sent_by=member, commit=False)
+    db.session.commit()
+    db.session.add(
+        Interaction(contact_id=contact.id, kind="call", occurred_on=TODAY, summary="Caught up",
+                    user_id=member.id, created_by_id=member.id)
+    )  # fmt: skip
+    db.session.commit()
+
+    after = generations()
+    assert after["team"] == before["team"] + 2
+    assert (after["actions"], after["events"]) == (before["actions"], before["events"])
 
 
 def test_a_rolled_back_write_raises_nothing(ctx):
@@ -214,6 +242,36 @@ def test_today_shows_an_event_added_after_it_was_viewed(ctx, committed):
         db.session.commit()
 
     assert "Launch party" in client.get("/").text
+
+
+def test_the_team_view_shows_an_interaction_logged_in_another_worker_at_once(ctx, committed):
+    executive = factories.UserFactory(role="executive")
+    member = factories.UserFactory(role="member", name="Mo Member")
+    contact = factories.ContactFactory(owner=member)
+    db.session.commit()
+    ids = (executive.id, member.id, contact.id)
+    client = committed.test_client()
+    sign_in_session(client, ids[0])
+    assert "No activity yet" in person_row(client.get("/team").text, ids[1])
+    assert "No activity yet" in person_row(client.get("/team").text, ids[1])  # kept
+
+    other_worker = make_app(committed.config["SQLALCHEMY_DATABASE_URI"])
+    with other_worker.app_context():
+        db.session.add(
+            Interaction(contact_id=ids[2], kind="call", occurred_on=today_in("UTC"),
+                        summary="Caught up", user_id=ids[1], created_by_id=ids[1])
+        )  # fmt: skip
+        db.session.commit()
+        db.engine.dispose()
+
+    assert "Today" in person_row(client.get("/team").text, ids[1])
+
+
+def person_row(page: str, user_id: int) -> str:
+    """The Team view's row of one person."""
+    found = re.search(rf'<tr id="person-{user_id}".*?</tr>', page, re.S)
+    assert found, f"no row for user {user_id}"
+    return found.group(0)
 
 
 def test_a_full_cache_drops_what_has_expired_first(ctx, monkeypatch):

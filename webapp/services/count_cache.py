@@ -33,10 +33,12 @@ T = TypeVar("T")
 
 # The tables each group's figures read. ``actions``: pending and done actions by assignee, and who
 # may see whose (roles and squads are users' columns). ``events``: life events of contacts by
-# owner.
+# owner. ``team``: the Team view's counts, each person's last activity (an action done, a message
+# sent, an interaction logged) and the weekly completions. A table may belong to several groups.
 GROUPS: dict[str, frozenset[str]] = {
     "actions": frozenset({"relationship_actions", "users"}),
     "events": frozenset({"life_events", "contacts"}),
+    "team": frozenset({"relationship_actions", "users", "messages", "interactions"}),
 }
 MAX_AGE = 60.0  # seconds: a figure that depends on the time (done in 30 days) is at most this old
 MAX_ENTRIES = 10_000
@@ -44,7 +46,10 @@ WRITTEN = "rapport.count_cache.written"  # on a connection: groups its transacti
 WRITE = re.compile(
     r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
 )
-_GROUPS_OF = {table: name for name, tables in GROUPS.items() for table in tables}
+_GROUPS_OF: dict[str, frozenset[str]] = {
+    table: frozenset(name for name, tables in GROUPS.items() if table in tables)
+    for table in frozenset().union(*GROUPS.values())
+}
 
 _kept: dict[tuple, tuple[float, object]] = {}
 
@@ -105,9 +110,9 @@ def _notice_write(connection, _cursor, statement, _parameters, _context, _execut
 def note_write(connection: Connection, table: str) -> None:
     """Count a write to ``table`` in the connection's transaction; for writes that pass no
     statement through SQLAlchemy (``bulk.copy_rows``)."""
-    group = _GROUPS_OF.get(table.lower())
-    if group is not None:
-        connection.info.setdefault(WRITTEN, set()).add(group)
+    groups = _GROUPS_OF.get(table.lower())
+    if groups:
+        connection.info.setdefault(WRITTEN, set()).update(groups)
 
 
 def _raise_generations(connection: Connection) -> None:

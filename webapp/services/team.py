@@ -116,21 +116,40 @@ def team_overview(actor: Actor) -> TeamOverview:
         people_ids = people_ids.where(User.id.in_(members))
     now = calendar.now()
     today = calendar.today_in(actor.user.timezone)
+    weeks = chart_weeks(now)
     people = _people(people_ids)
-    counts = count_cache.remember(  # kept a minute unless an action or a user changes
-        "actions", ("team", actor.user_id, today), lambda: _action_counts(people_ids, today, now)
+    figures = count_cache.remember(  # kept a minute unless an action, user, message or
+        "team",  # interaction is written (docs/performance.md, "Figures kept for a minute")
+        ("team", actor.user_id, today, weeks),
+        lambda: _TeamFigures(
+            counts=_action_counts(people_ids, today, now),
+            latest=_last_activity(people_ids),
+            done_per_week=_done_per_week(people_ids, weeks),
+        ),
     )
-    latest = _last_activity(people_ids)
     rows = [
-        PersonWork(user=user, **counts.get(user.id, {}), last_activity=latest.get(user.id))
+        PersonWork(
+            user=user,
+            **figures.counts.get(user.id, {}),
+            last_activity=figures.latest.get(user.id),
+        )
         for user in people
     ]
     groups = _by_squad(rows)
     return TeamOverview(
         scope=_scope(actor, members),
         groups=groups,
-        weekly=weekly_completions(people_ids, groups, now),
+        weekly=_weekly(figures.done_per_week, groups, weeks),
     )
+
+
+@dataclass(frozen=True)
+class _TeamFigures:
+    """What the Team view counts, kept together for a minute; read, never changed."""
+
+    counts: dict[int, dict[str, int]]  # per person: open, overdue, done_recently
+    latest: dict[int, datetime]  # per person: their last activity
+    done_per_week: dict[int | None, dict[date, int]]  # per squad id: done per week's Monday
 
 
 def _scope(actor: Actor, members: Select | None) -> str:
@@ -223,15 +242,12 @@ def chart_weeks(now: datetime, weeks: int = CHART_WEEKS) -> tuple[date, ...]:
     return tuple(this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1))
 
 
-def weekly_completions(
-    people_ids: Select, groups: tuple[SquadGroup, ...], now: datetime
-) -> WeeklyCompletions:
-    """Actions marked done per week (Monday to Sunday, in UTC days), one series per squad.
+def _done_per_week(people_ids: Select, weeks: tuple[date, ...]) -> dict:
+    """Actions marked done per week (Monday to Sunday, in UTC days), per squad id.
 
     An action counts for the squad its assignee is in now, in the week of the UTC day it was
     completed. Counted in SQL per squad and day, then put into weeks here; one query.
     """
-    weeks = chart_weeks(now)
     since = datetime.combine(weeks[0], time.min, tzinfo=UTC)
     action = RelationshipAction
     day = utc_day(action.completed_at)
@@ -249,6 +265,13 @@ def weekly_completions(
     for row in db.session.execute(stmt):
         monday = row.day - timedelta(days=row.day.weekday())
         per_week[row.squad_id][monday] += row.done
+    return {squad_id: dict(counts) for squad_id, counts in per_week.items()}
+
+
+def _weekly(
+    per_week: dict, groups: tuple[SquadGroup, ...], weeks: tuple[date, ...]
+) -> WeeklyCompletions:
+    """One series per squad shown, from the done-per-week counts."""
     series = []
     for group in groups:
         counts = per_week.get(group.squad.id if group.squad else None, {})
