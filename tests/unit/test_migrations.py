@@ -16,6 +16,7 @@ EXPRESSION_INDEXES = {
     "ix_relationship_actions_queue_order",
     "ix_contacts_first_name_lower",
     "ix_contacts_last_name_lower",
+    "ix_contacts_owner_recent",
     "ix_companies_name_lower",
     "ix_opportunities_name_lower",
 }

@@ -21,6 +21,15 @@ class Contact(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_contacts_first_name_lower", text("lower(first_name)")),
         Index("ix_contacts_last_name_lower", text("lower(last_name)")),
+        # One owner's live contacts, latest updated first: Today's card and its count.
+        Index(
+            "ix_contacts_owner_recent",
+            "owner_id",
+            text("updated_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("archived_at IS NULL"),
+            sqlite_where=text("archived_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
