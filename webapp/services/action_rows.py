@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -104,11 +104,16 @@ def action_rows(
 ) -> list[ActionRow]:
     """The actions ``actions_query`` would give for ``filters``, in its order, as rows (``limit``
     of them from ``offset``, else all). One query."""
-    stmt = action_rows_statement(actor, filters).offset(offset).limit(limit)
+    return rows_of(action_rows_statement(actor, filters).offset(offset).limit(limit))
+
+
+def rows_of(stmt: Select, params: dict[str, Any] | None = None) -> list[ActionRow]:
+    """The rows of an ``action_rows_statement`` (or one built by ``rows_in_scope`` and kept,
+    run with ``params``)."""
     # The columns come in ActionRow's order, the assignee's timezone last: a row built from the
     # tuple as it is, not through ``Row._asdict`` (a tenth of a page of 100, eleventh slice).
     rows = []
-    for *values, timezone in db.session.execute(stmt):
+    for *values, timezone in db.session.execute(stmt, params):
         overdue = overdue_in(values[_STATUS], values[_DUE_ON], timezone)
         rows.append(ActionRow(*values, overdue=overdue))
     return rows
@@ -117,6 +122,13 @@ def action_rows(
 def action_rows_statement(actor: Actor, filters: ActionFilters) -> Select:
     """The statement of ``action_rows``: ``ActionRow``'s columns in its order (all but
     ``overdue``), then the assignee's timezone."""
+    return rows_in_scope(access.action_scope(actor), filters)
+
+
+def rows_in_scope(scope: access.ActionScope, filters: ActionFilters) -> Select:
+    """``action_rows_statement`` for an action scope rather than an actor: a statement that can
+    be built once for everyone with that scope, with bound parameters in ``filters``, and kept
+    (building it took a tenth of the relationship summary, bench/README.md, twelfth slice)."""
     action = RelationshipAction
     # The task's id as a look-up per row rather than a sixth join: PostgreSQL plans the query in
     # about half the time (1 ms of the summary's 3, bench/README.md, eleventh slice), and a
@@ -138,7 +150,7 @@ def action_rows_statement(actor: Actor, filters: ActionFilters) -> Select:
         .join(User, User.id == action.assigned_to_id)
         .outerjoin(Company, Company.id == action.company_id)
     )
-    stmt = access.scope_actions(actor, filtered(stmt, filters), action.assigned_to_id)
+    stmt = access.scope_to(scope, filtered(stmt, filters), action.assigned_to_id)
     return stmt.order_by(*queue_order())
 
 

@@ -32,7 +32,7 @@ from webapp.models import (
 )
 from webapp.services import calendar, partners
 from webapp.services.action_queries import ActionFilters, actions_in_scope, count_in_scope
-from webapp.services.action_rows import ActionRow, action_rows
+from webapp.services.action_rows import ActionRow, rows_in_scope, rows_of
 from webapp.services.auto_actions import occurrence_of
 from webapp.services.contact_columns import first_email, first_phone, name_and_title
 from webapp.services.life_events import on_month_days
@@ -252,6 +252,13 @@ def _pending_statements(scope: access.ActionScope, shown: int | None) -> tuple[S
     return actions_in_scope(scope, filters).limit(shown), count_in_scope(scope, filters)
 
 
+@functools.lru_cache(maxsize=512)
+def _pending_rows(scope: access.ActionScope) -> Select:
+    """Every pending action of the client given as ``company_id`` in ``scope``, as the API's
+    rows (``action_rows``), built once per scope."""
+    return rows_in_scope(scope, _pending_filters(_company_id()))
+
+
 def soonest_pending_actions(
     actor: Actor, company_id: int, shown: int | None, *, for_api: bool = False
 ) -> tuple[list[RelationshipAction] | list[ActionRow], int]:
@@ -260,7 +267,7 @@ def soonest_pending_actions(
     queries for any client). ``for_api``: every one, as rows with what the API's summary
     names of each (``action_rows``)."""
     if for_api:
-        rows = action_rows(actor, _pending_filters(company_id))
+        rows = rows_of(_pending_rows(access.action_scope(actor)), {"company_id": company_id})
         return rows, len(rows)
     listed, counted = _pending_statements(access.action_scope(actor), shown)
     params = {"company_id": company_id}
