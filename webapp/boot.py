@@ -263,7 +263,7 @@ def register_template_helpers(app: Flask) -> None:
     from webapp.services.life_event_types import life_event_type
     from webapp.web import display
     from webapp.web.forms.relationships import ACTION_TYPE_LABELS, CHANNEL_LABELS
-    from webapp.web.links import row_link
+    from webapp.web.links import fixed_url, row_link
     from webapp.web.navigation import navigation_for
 
     @app.context_processor
@@ -272,7 +272,8 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "actor": actor,
             "can": (lambda permission: actor is not None and access.can(actor, permission)),
-            "navigation": navigation_for(actor) if actor else [],
+            # Called by the layout alone: a fragment that htmx swaps in builds no menu.
+            "navigation": (lambda: navigation_for(actor) if actor else []),
         }
 
     app.jinja_env.globals.update(
@@ -283,6 +284,7 @@ def register_template_helpers(app: Flask) -> None:
         lead_days=days_before,
         action_is_overdue=is_overdue,
         row_link=row_link,
+        fixed_url=fixed_url,
     )
     app.jinja_env.filters.update(
         phone=format_phone,

@@ -6,7 +6,7 @@ import pytest
 from flask import url_for
 
 from webapp.services.validation import MAX_ID
-from webapp.web.links import row_link
+from webapp.web.links import fixed_url, row_link
 
 IDS = [1, 7, 42, 1000, 98765, MAX_ID - 1]
 LINKS = {
@@ -55,3 +55,33 @@ def test_an_id_is_written_as_a_number_only(app):
         link = row_link("contacts.show", "contact_id")
         with pytest.raises(ValueError):
             link("5/../admin")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "values"),
+    [("today.index", {}), ("static", {"filename": "app.css"}), ("auth.sign_out", {})],
+)
+def test_a_fixed_address_is_url_for_own_under_each_mount_point(app, endpoint, values):
+    for mount in ("", "/rapport"):
+        with app.test_request_context("/", base_url=f"http://example.test{mount}/"):
+            assert fixed_url(endpoint, **values) == url_for(endpoint, **values)
+            assert fixed_url(endpoint, **values) == url_for(endpoint, **values)  # kept
+            assert fixed_url(endpoint, **values).startswith(f"{mount}/")
+
+
+def test_the_menu_shows_on_pages_and_is_not_built_for_fragments(client, login_as, monkeypatch):
+    from webapp.web import navigation
+
+    built = []  # the menu's addresses, as navigation_for asks for them
+    real = navigation.fixed_url
+    monkeypatch.setattr(
+        navigation, "fixed_url", lambda *a, **k: built.append(a[0]) or real(*a, **k)
+    )
+    login_as("manager")
+    page = client.get("/contacts").text
+    assert 'aria-label="Main"' in page and ">Contacts</a>" in page
+    assert "contacts.index" in built
+    built.clear()
+    fragment = client.get("/contacts", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and 'aria-label="Main"' not in fragment.text
+    assert built == []

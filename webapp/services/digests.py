@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, true, union_all, update
+from sqlalchemy import bindparam, func, select, true, union_all, update
 
 from webapp import access
 from webapp.extensions import db
@@ -281,10 +281,18 @@ def recent_for(user: User, limit: int = EARLIER_SHOWN + 1) -> list[Digest]:
     return list(db.session.scalars(stmt.order_by(Digest.digest_on.desc()).limit(limit)))
 
 
+# Every page's top bar asks it: built once, run on the session's connection without the ORM's
+# per-statement work (a third of the layout's time, docs/performance.md, "The layout, once").
+_UNREAD = (
+    select(func.count())
+    .select_from(Digest.__table__)
+    .where(Digest.__table__.c.user_id == bindparam("user_id"), Digest.__table__.c.read_at.is_(None))
+)
+
+
 def unread_count(user: User) -> int:
     """How many of the user's digests they have not opened yet (one query)."""
-    stmt = select(func.count(Digest.id)).where(Digest.user_id == user.id, Digest.read_at.is_(None))
-    return db.session.scalar(stmt) or 0
+    return db.session.connection().execute(_UNREAD, {"user_id": user.id}).scalar() or 0
 
 
 def own_digest(actor: Actor, digest_id: int) -> Digest:

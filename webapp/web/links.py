@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 from webapp.services.validation import MAX_ID
 
+FIXED_URLS = "rapport.fixed_urls"  # the app's ``extensions`` entry that keeps them
 STAND_IN = str(MAX_ID)  # an id in the range the routes take; it must appear once in the address
 
 
@@ -37,3 +38,14 @@ def row_link(endpoint: str, id_name: str, **values: Any) -> RowLink:
     """For templates: ``{% set contact_url = row_link('contacts.show', 'contact_id') %}``, then
     ``contact_url(action.contact_id)`` in the loop."""
     return RowLink(endpoint, id_name, **values)
+
+
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` of an address that is the same on every page (the layout's menu, its static
+    files), built once per app and mount point: the layout asked for twenty on every page."""
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    kept = current_app.extensions.setdefault(FIXED_URLS, {})
+    address = kept.get(key)
+    if address is None:
+        address = kept[key] = url_for(endpoint, **values)
+    return address

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 
 from webapp import access
+from webapp.web.links import fixed_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,6 +52,6 @@ def navigation_for(actor: Actor) -> list[NavLink]:
             continue
         if entry.shown_to is not None and not entry.shown_to(actor):
             continue
-        url = url_for(entry.endpoint, **dict(entry.url_args))
+        url = fixed_url(entry.endpoint, **dict(entry.url_args))
         links.append(NavLink(entry.label, url, entry.endpoint.split(".")[0] == current_area))
     return links
