@@ -6,7 +6,7 @@ PORT ?= 5000
 FAKE_TWILIO_PORT ?= 5099
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format migrate bench bench-scheduler bench-explain bench-scaling clean
+.PHONY: run test lint format migrate bench bench-scheduler bench-explain bench-scaling bench-instructions clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ bench: $(VENV)/.installed-app
 ## same firm; writes bench/explain/
 bench-explain: $(VENV)/.installed-app
 	$(BIN)/python -m bench.explain
+
+## bench-instructions: the instructions the web worker runs for one request of each endpoint,
+## counted by callgrind (Debian's valgrind): the same from run to run, for comparing versions;
+## writes bench/instructions.md. BENCH_DATABASE_URL=... measures a firm generated before
+bench-instructions: $(VENV)/.installed-app
+	$(BIN)/python -m bench.instructions $(BENCH_DATABASE_URL)
 
 ## bench-scaling: each endpoint's ratio at BENCH_SCALE=0.1 and 1 side by side (bench/scaling.md
 ## and scaling.svg), from the figures the two runs of make bench left
