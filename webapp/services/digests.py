@@ -283,10 +283,8 @@ def recent_for(user: User, limit: int = EARLIER_SHOWN + 1) -> list[Digest]:
 
 # Every page's top bar asks it: built once, run on the session's connection without the ORM's
 # per-statement work (a third of the layout's time, docs/performance.md, "The layout, once").
-_UNREAD = (
-    select(func.count())
-    .select_from(Digest.__table__)
-    .where(Digest.__table__.c.user_id == bindparam("user_id"), Digest.__table__.c.read_at.is_(None))
+_UNREAD = select(func.count()).where(
+    Digest.user_id == bindparam("user_id"), Digest.read_at.is_(None)
 )
 
 

@@ -1,4 +1,5 @@
-"""A row's address built from the list's one ``url_for`` is the address ``url_for`` gives."""
+"""Addresses built once: a row's from its list's one ``url_for`` (``row_link``), the layout's
+once per app (``fixed_url``), and the menu only for pages that show it."""
 
 from __future__ import annotations
 
