@@ -267,6 +267,37 @@ def test_the_team_view_shows_an_interaction_logged_in_another_worker_at_once(ctx
     assert "Today" in person_row(client.get("/team").text, ids[1])
 
 
+def test_the_team_view_shows_a_squad_or_person_renamed_in_another_worker_at_once(ctx, committed):
+    """The Team view keeps its people and squads with its figures (services/team.py), so a
+    rename must raise the ``team`` generation as an action would."""
+    squad = factories.SquadFactory(name="North")
+    executive = factories.UserFactory(role="executive")
+    member = factories.UserFactory(role="member", name="Mo Member", squad=squad)
+    db.session.commit()
+    ids = (executive.id, member.id, squad.id)
+    client = committed.test_client()
+    sign_in_session(client, ids[0])
+    heading = f'id="squad-{ids[2]}-heading" class="h6 mb-0">'
+    page = client.get("/team").text
+    assert f"{heading}North<" in page
+    assert "Mo Member" in person_row(page, ids[1])
+
+    in_another_worker(committed, "UPDATE squads SET name = 'North East' WHERE id = :id", ids[2])
+    assert f"{heading}North East<" in client.get("/team").text
+
+    in_another_worker(committed, "UPDATE users SET name = 'Mo Renamed' WHERE id = :id", ids[1])
+    assert "Mo Renamed" in person_row(client.get("/team").text, ids[1])
+
+
+def in_another_worker(app: Flask, statement: str, row_id: int) -> None:
+    """Run and commit one statement through an app of its own, as another worker would."""
+    other_worker = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
+    with other_worker.app_context():
+        db.session.execute(text(statement), {"id": row_id})
+        db.session.commit()
+        db.engine.dispose()
+
+
 def person_row(page: str, user_id: int) -> str:
     """The Team view's row of one person."""
     found = re.search(rf'<tr id="person-{user_id}".*?</tr>', page, re.S)

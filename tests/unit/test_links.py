@@ -27,6 +27,11 @@ LINKS = {
         "event_id",
         {"contact_id": 12},
     ),
+    "a contact's action": (
+        "contact_relationships.set_action_status",
+        "action_id",
+        {"contact_id": 12},
+    ),
     "a client's action, every one shown": (
         "clients.set_action_status",
         "action_id",

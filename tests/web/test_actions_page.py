@@ -16,6 +16,7 @@ from tests.web.action_builders import (
     add_action,
     ids_of,
     listed_ids,
+    sign_in,
     stored,
     tab_counts,
 )
@@ -93,6 +94,20 @@ def test_mine_lists_only_my_actions_and_squad_adds_my_squads(client, manager, ma
     _db.session.commit()
     assert listed_ids(client.get("/actions").text) == [mine.id]
     assert sorted(listed_ids(client.get("/actions?tab=squad").text)) == sorted([mine.id, theirs.id])
+
+
+def test_each_viewers_queue_is_their_own_in_turn(client, manager, make_user, squads):
+    """A queue's statement is kept per scope, filters and assignees (``action_rows``): asked
+    for by one viewer and then another, each page lists the asker's own actions."""
+    teammate = make_user(squad=squads[0])
+    mine, theirs = add_action(manager), add_action(teammate)
+    _db.session.commit()
+
+    assert listed_ids(client.get("/actions?tab=mine").text) == [mine.id]
+    sign_in(client, teammate)
+    assert listed_ids(client.get("/actions?tab=mine").text) == [theirs.id]
+    sign_in(client, manager)
+    assert listed_ids(client.get("/actions?tab=mine").text) == [mine.id]
 
 
 def test_only_tabs_with_other_people_show_whom_each_action_is_for(

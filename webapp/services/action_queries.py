@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select, union_all
+from sqlalchemy.orm import joinedload, load_only
 
 from webapp import access
 from webapp.extensions import db
 from webapp.models import (
+    Contact,
     ContactCompanyLink,
     RelationshipAction,
 )
@@ -212,3 +213,34 @@ def count_in_scope(scope: access.ActionScope, filters: ActionFilters) -> Select:
     """The statement of ``count_actions`` for an action scope rather than an actor."""
     stmt = select(func.count()).select_from(RelationshipAction)
     return access.scope_to(scope, filtered(stmt, filters), RelationshipAction.assigned_to_id)
+
+
+def own_pending_due_by(
+    actor: Actor, due_by: date, shown: int
+) -> tuple[list[RelationshipAction], int]:
+    """The actor's own pending actions due on or before ``due_by`` (Today's card): the ``shown``
+    first in queue order, with only what the card shows of each (title, type, due day, the
+    contact's name), and how many there are in all."""
+    listed, counted = _own_pending_due_by(access.action_scope(actor), shown)
+    params = {"assignee_id": actor.user_id, "due_by": due_by}  # access.own_assignee_ids
+    return list(db.session.scalars(listed, params)), db.session.scalar(counted, params) or 0
+
+
+@functools.lru_cache(maxsize=512)
+def _own_pending_due_by(scope: access.ActionScope, shown: int) -> tuple[Select, Select]:
+    """``own_pending_due_by``'s two statements, built once per scope with the assignee and the
+    day bound (docs/performance.md, "Expressions built once"). The card's few columns rather
+    than each action with its contact, company and assignee whole: reading those was most of
+    the query's time."""
+    action = RelationshipAction
+    filters = ActionFilters(
+        statuses=("pending",),
+        assignees=[bindparam("assignee_id", type_=db.Integer)],
+        due_before=bindparam("due_by", type_=db.Date),
+    )
+    card = select(action).options(
+        load_only(action.title, action.action_type, action.due_on, action.contact_id),
+        joinedload(action.contact).load_only(Contact.first_name, Contact.last_name),
+    )
+    listed = access.scope_to(scope, filtered(card, filters), action.assigned_to_id)
+    return listed.order_by(*queue_order()).limit(shown), count_in_scope(scope, filters)

@@ -11,11 +11,12 @@ whatever was read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from webapp import access
 from webapp.extensions import db
@@ -104,7 +105,35 @@ def action_rows(
 ) -> list[ActionRow]:
     """The actions ``actions_query`` would give for ``filters``, in its order, as rows (``limit``
     of them from ``offset``, else all). One query."""
-    return rows_of(action_rows_statement(actor, filters).offset(offset).limit(limit))
+    scope, assignees = access.action_scope(actor), _assignees_key(filters.assignees)
+    if limit is None or assignees is _UNKEPT:
+        return rows_of(rows_in_scope(scope, filters).offset(offset).limit(limit))
+    window = {"rows_limit": limit, "rows_offset": offset}
+    return rows_of(_kept_window(scope, filters, assignees), window)
+
+
+_UNKEPT = object()
+
+
+def _assignees_key(assignees: Any) -> Any:
+    """``ActionFilters.assignees`` as part of a key (that field is left out of the filters'
+    equality): ``None``, a tuple of ids, or ``_UNKEPT`` for a subquery, whose statement is then
+    built afresh."""
+    if assignees is None:
+        return None
+    if isinstance(assignees, list | tuple) and all(isinstance(i, int) for i in assignees):
+        return tuple(assignees)
+    return _UNKEPT
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_window(scope: access.ActionScope, filters: ActionFilters, assignees: Any) -> Select:
+    """A window of ``rows_in_scope`` (``rows_limit`` rows from ``rows_offset``), built once for a
+    scope, filters and assignees: building it, and the key SQLAlchemy caches its compiled form
+    under, was a twentieth of the Actions queue (docs/performance.md, "Expressions built
+    once")."""
+    stmt = rows_in_scope(scope, replace(filters, assignees=assignees))
+    return stmt.offset(bindparam("rows_offset")).limit(bindparam("rows_limit"))
 
 
 def rows_of(stmt: Select, params: dict[str, Any] | None = None) -> list[ActionRow]:

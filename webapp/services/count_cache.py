@@ -33,12 +33,13 @@ T = TypeVar("T")
 
 # The tables each group's figures read. ``actions``: pending and done actions by assignee, and who
 # may see whose (roles and squads are users' columns). ``events``: life events of contacts by
-# owner. ``team``: the Team view's counts, each person's last activity (an action done, a message
-# sent, an interaction logged) and the weekly completions. A table may belong to several groups.
+# owner. ``team``: the Team view's people and squads, their counts, each person's last activity (an
+# action done, a message sent, an interaction logged) and the weekly completions. A table may
+# belong to several groups.
 GROUPS: dict[str, frozenset[str]] = {
     "actions": frozenset({"relationship_actions", "users"}),
     "events": frozenset({"life_events", "contacts"}),
-    "team": frozenset({"relationship_actions", "users", "messages", "interactions"}),
+    "team": frozenset({"relationship_actions", "users", "squads", "messages", "interactions"}),
 }
 MAX_AGE = 60.0  # seconds: a figure that depends on the time (done in 30 days) is at most this old
 MAX_ENTRIES = 10_000

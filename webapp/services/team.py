@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, load_only
 
 from webapp import access
 from webapp.extensions import db
@@ -31,11 +30,31 @@ DONE_WINDOW_DAYS = 30
 CHART_WEEKS = 12
 
 
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    """A person as the Team view shows them: a row of ``users``, not the model, so that 200 of
+    them are read as plain rows and kept with the figures (docs/performance.md, "Plain rows
+    for what a page lists")."""
+
+    id: int
+    name: str
+    role: str
+    squad_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SquadName:
+    """A squad as a group's heading names it."""
+
+    id: int
+    name: str
+
+
 @dataclass(frozen=True)
 class PersonWork:
     """One person's row: their actions by state and when they last did something."""
 
-    user: User
+    user: TeamMember
     open: int = 0
     overdue: int = 0
     done_recently: int = 0  # done within the last DONE_WINDOW_DAYS days
@@ -46,7 +65,7 @@ class PersonWork:
 class SquadGroup:
     """People of one squad (``squad`` is ``None`` for those in none), by name."""
 
-    squad: Squad | None
+    squad: SquadName | None
     people: tuple[PersonWork, ...]
 
     @property
@@ -117,39 +136,27 @@ def team_overview(actor: Actor) -> TeamOverview:
     now = calendar.now()
     today = calendar.today_in(actor.user.timezone)
     weeks = chart_weeks(now)
-    people = _people(people_ids)
-    figures = count_cache.remember(  # kept a minute unless an action, user, message or
+    return count_cache.remember(  # kept a minute unless an action, user, squad, message or
         "team",  # interaction is written (docs/performance.md, "Figures kept for a minute")
         ("team", actor.user_id, today, weeks),
-        lambda: _TeamFigures(
-            counts=_action_counts(people_ids, today, now),
-            latest=_last_activity(people_ids),
-            done_per_week=_done_per_week(people_ids, weeks),
-        ),
+        lambda: _overview(_scope(actor, members), people_ids, today, now, weeks),
     )
+
+
+def _overview(
+    scope: str, people_ids: Select, today: date, now: datetime, weeks: tuple[date, ...]
+) -> TeamOverview:
+    """The people and their figures, read afresh: four queries."""
+    counts = _action_counts(people_ids, today, now)
+    latest = _last_activity(people_ids)
+    people = _people(people_ids)
     rows = [
-        PersonWork(
-            user=user,
-            **figures.counts.get(user.id, {}),
-            last_activity=figures.latest.get(user.id),
-        )
-        for user in people
+        PersonWork(user=member, **counts.get(member.id, {}), last_activity=latest.get(member.id))
+        for member, _ in people
     ]
-    groups = _by_squad(rows)
-    return TeamOverview(
-        scope=_scope(actor, members),
-        groups=groups,
-        weekly=_weekly(figures.done_per_week, groups, weeks),
-    )
-
-
-@dataclass(frozen=True)
-class _TeamFigures:
-    """What the Team view counts, kept together for a minute; read, never changed."""
-
-    counts: dict[int, dict[str, int]]  # per person: open, overdue, done_recently
-    latest: dict[int, datetime]  # per person: their last activity
-    done_per_week: dict[int | None, dict[date, int]]  # per squad id: done per week's Monday
+    groups = _by_squad(rows, {squad.id: squad for _, squad in people if squad is not None})
+    weekly = _weekly(_done_per_week(people_ids, weeks), groups, weeks)
+    return TeamOverview(scope=scope, groups=groups, weekly=weekly)
 
 
 def _scope(actor: Actor, members: Select | None) -> str:
@@ -158,24 +165,30 @@ def _scope(actor: Actor, members: Select | None) -> str:
     return "squad" if actor.user.squad_id is not None else "self"
 
 
-def _people(people_ids: Select) -> list[User]:
-    """The people, with their squads, squad by squad (by name, "No squad" last), then by name;
-    only the columns the page shows of 200 people."""
+def _people(people_ids: Select) -> list[tuple[TeamMember, SquadName | None]]:
+    """The people, each with their squad, squad by squad (by name, "No squad" last), then by
+    name; only the columns the page shows of 200 people, as rows."""
     stmt = (
-        select(User)
-        .outerjoin(User.squad)
-        .options(load_only(User.name, User.role, User.squad_id), contains_eager(User.squad))
+        select(User.id, User.name, User.role, User.squad_id, Squad.name)
+        .outerjoin(Squad, Squad.id == User.squad_id)
         .where(User.id.in_(people_ids))
         .order_by(Squad.name.is_(None), Squad.name, User.name, User.id)
     )
-    return list(db.session.scalars(stmt))
+    people = []
+    for person_id, name, role, squad_id, squad_name in db.session.execute(stmt):
+        squad = None if squad_id is None else SquadName(squad_id, squad_name)
+        people.append((TeamMember(person_id, name, role, squad_id), squad))
+    return people
 
 
-def _by_squad(rows: list[PersonWork]) -> tuple[SquadGroup, ...]:
+def _by_squad(rows: list[PersonWork], squads: dict[int, SquadName]) -> tuple[SquadGroup, ...]:
     groups: dict[int | None, list[PersonWork]] = {}
     for row in rows:  # already in squad order
         groups.setdefault(row.user.squad_id, []).append(row)
-    return tuple(SquadGroup(people[0].user.squad, tuple(people)) for people in groups.values())
+    return tuple(
+        SquadGroup(None if squad_id is None else squads[squad_id], tuple(people))
+        for squad_id, people in groups.items()
+    )
 
 
 def _action_counts(people_ids: Select, today: date, now: datetime) -> dict[int, dict[str, int]]:

@@ -25,7 +25,7 @@ from webapp.services.client_list import (
     ClientFilters,
     account_manager_options,
     client_count,
-    clients_query,
+    client_page,
 )
 from webapp.services.errors import NotAClient
 from webapp.services.partners import client_company
@@ -40,7 +40,6 @@ from webapp.web.client_page import (
     render_client_page,
 )
 from webapp.web.listing import (
-    RowPagination,
     page_number,
     search_text,
     section_fragment,
@@ -101,13 +100,7 @@ def index() -> Response:
     managers = account_manager_options()
     filters = _filters_from(request.args, {user_id for user_id, _ in managers})
     today = today_in(actor.user.timezone)
-    page = RowPagination(
-        select=clients_query(actor, filters, today),
-        session=db.session(),
-        page=page_number(),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = client_page(actor, filters, today, page_number(), PER_PAGE)
     link_args = _link_args(filters)
     context = {
         "page": page,

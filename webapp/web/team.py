@@ -24,15 +24,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from webapp.access import Actor
-    from webapp.models import User
-    from webapp.services.team import PersonWork, SquadGroup
+    from webapp.services.team import PersonWork, SquadGroup, TeamMember
 
 bp = Blueprint("team", __name__)
 
 ROLE_LABELS = {"executive": "Executive", "head": "Head", "manager": "Manager", "member": "Member"}
 
 
-def queue_links(actor: Actor) -> Callable[[User], str]:
+def queue_links(actor: Actor) -> Callable[[TeamMember], str]:
     """``queue_url(person)``: the Actions page opened on ``person``'s pending queue in the
     viewer's scope: the viewer's own under Mine, anyone else's under Everyone (for those who see
     every action) or Squad, narrowed to them. The page has two links per person for up to 200
@@ -42,7 +41,7 @@ def queue_links(actor: Actor) -> Callable[[User], str]:
     tab = "everyone" if actor.user.role in access.SEES_ALL_ACTIONS else "squad"
     own, others = f"{path}?tab=mine", f"{path}?tab={tab}&assignee="
 
-    def queue_url(person: User) -> str:
+    def queue_url(person: TeamMember) -> str:
         return own if person.id == actor.user_id else f"{others}{person.id}"
 
     return queue_url

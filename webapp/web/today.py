@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import contains_eager, load_only
 
 from webapp import access
 from webapp.extensions import db
@@ -16,7 +17,7 @@ from webapp.guards import permission_required, signed_in_actor
 from webapp.models import ClientProfile, Company, Contact, full_name_of
 from webapp.services import actions as action_service
 from webapp.services import count_cache
-from webapp.services.action_queries import ActionFilters, actions_query, count_actions
+from webapp.services.action_queries import own_pending_due_by
 from webapp.services.calendar import month_days, next_occurrence, today_in
 from webapp.services.contact_columns import first_company_name, first_email, name_and_title
 from webapp.services.life_event_types import life_event_type
@@ -24,6 +25,7 @@ from webapp.services.life_events import owned_events_on
 from webapp.web.listing import wants_fragment
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from werkzeug.wrappers import Response
 
     from webapp.access import Actor
@@ -38,14 +40,26 @@ UPCOMING_SHOWN = 12  # the soonest; "Show all" (?events=all) lists the whole for
 
 
 def _my_clients(user_id: int) -> list[Company]:
-    stmt = (
+    return list(db.session.scalars(_my_clients_statement(), {"user_id": user_id}))
+
+
+@functools.cache
+def _my_clients_statement() -> Select:
+    """The clients the user manages, by name, with what the card shows (name, tier): built
+    once, with the user bound (docs/performance.md, "Expressions built once")."""
+    return (
         select(Company)
         .join(ClientProfile)
-        .where(ClientProfile.account_manager_id == user_id, Company.archived_at.is_(None))
-        .options(joinedload(Company.client_profile))
+        .where(
+            ClientProfile.account_manager_id == bindparam("user_id", type_=db.Integer),
+            Company.archived_at.is_(None),
+        )
+        .options(
+            load_only(Company.name),
+            contains_eager(Company.client_profile).load_only(ClientProfile.tier),
+        )
         .order_by(Company.name)
     )
-    return list(db.session.scalars(stmt))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +105,9 @@ def _my_contact_count(user_id: int) -> int:
 def due_soon(actor: Actor) -> dict[str, Any]:
     """My pending actions due by the end of this week (overdue first), and how many in all."""
     today = today_in(actor.user.timezone)
-    filters = ActionFilters(
-        statuses=("pending",),
-        assignees=access.own_assignee_ids(actor),
-        due_before=today + timedelta(days=DUE_SOON_DAYS - 1),
-    )
-    shown = db.session.scalars(actions_query(actor, filters).limit(DUE_SOON_SHOWN))
-    return {
-        "due_actions": list(shown),
-        "due_total": count_actions(actor, filters),
-        "today": today,
-    }
+    due_by = today + timedelta(days=DUE_SOON_DAYS - 1)
+    shown, total = own_pending_due_by(actor, due_by, DUE_SOON_SHOWN)
+    return {"due_actions": shown, "due_total": total, "today": today}
 
 
 # --- upcoming life events of my contacts ----------------------------------------------------------
