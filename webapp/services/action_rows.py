@@ -126,7 +126,7 @@ def _assignees_key(assignees: Any) -> Any:
     return _UNKEPT
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=128)
 def _kept_window(scope: access.ActionScope, filters: ActionFilters, assignees: Any) -> Select:
     """A window of ``rows_in_scope`` (``rows_limit`` rows from ``rows_offset``), built once for a
     scope, filters and assignees: building it, and the key SQLAlchemy caches its compiled form

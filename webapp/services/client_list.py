@@ -123,13 +123,14 @@ def clients_query(actor: Actor, filters: ClientFilters, today: date) -> Select:
     """Rows of ``(Company, contact_count, open_actions, overdue_actions, last_touch_on,
     deal_size)`` for the filters and sort, with the client profile, account manager and
     domains loaded. ``today`` is the viewer's day: an action due before it is overdue."""
-    return _kept(access.action_scope(actor), _manager_id(actor, filters), filters, today).rows
+    scope = access.action_scope(actor)
+    return _statements_for(scope, _manager_id(actor, filters), filters, today).rows
 
 
 def client_page(actor: Actor, filters: ClientFilters, today: date, page: int, per_page: int):
     """One page of ``clients_query``'s rows (a ``Pagination``), counted only when the page
     cannot tell its total, through statements kept for the viewer's scope, filters and day."""
-    kept = _kept(access.action_scope(actor), _manager_id(actor, filters), filters, today)
+    kept = _statements_for(access.action_scope(actor), _manager_id(actor, filters), filters, today)
 
     def fetch(limit: int, offset: int) -> list:
         window = {"page_limit": limit, "page_offset": offset}
@@ -150,17 +151,28 @@ class _Statements:
     count: Select  # how many rows
 
 
-@functools.lru_cache(maxsize=128)
-def _kept(
+def _statements_for(
     scope: access.ActionScope, manager_id: int | None, filters: ClientFilters, today: date
 ) -> _Statements:
-    """The list's statements, built once for a scope, filters and day: building the list's
-    statement, and the key SQLAlchemy caches its compiled form under, was a tenth of the page
-    (docs/performance.md, "Expressions built once")."""
+    """The list's statements, kept for a scope, filters and day: building the list's statement,
+    and the key SQLAlchemy caches its compiled form under, was a tenth of the page
+    (docs/performance.md, "Expressions built once"). A search's are built afresh: each text
+    typed is asked for once or twice, and keeping them would only hold memory."""
+    if filters.q.strip():
+        return _statements(scope, manager_id, filters, today)
+    return _kept(scope, manager_id, filters, today)
+
+
+def _statements(
+    scope: access.ActionScope, manager_id: int | None, filters: ClientFilters, today: date
+) -> _Statements:
     rows = _clients_statement(scope, manager_id, filters, today)
     window = rows.limit(bindparam("page_limit")).offset(bindparam("page_offset"))
     count = select(func.count()).select_from(rows.order_by(None).subquery())
     return _Statements(rows=rows, page=window, count=count)
+
+
+_kept = functools.lru_cache(maxsize=64)(_statements)
 
 
 def _clients_statement(
