@@ -123,14 +123,13 @@ def clients_query(actor: Actor, filters: ClientFilters, today: date) -> Select:
     """Rows of ``(Company, contact_count, open_actions, overdue_actions, last_touch_on,
     deal_size)`` for the filters and sort, with the client profile, account manager and
     domains loaded. ``today`` is the viewer's day: an action due before it is overdue."""
-    scope = access.action_scope(actor)
-    return _statements_for(scope, _manager_id(actor, filters), filters, today).rows
+    return _statements_of(actor, filters, today).rows
 
 
 def client_page(actor: Actor, filters: ClientFilters, today: date, page: int, per_page: int):
     """One page of ``clients_query``'s rows (a ``Pagination``), counted only when the page
     cannot tell its total, through statements kept for the viewer's scope, filters and day."""
-    kept = _statements_for(access.action_scope(actor), _manager_id(actor, filters), filters, today)
+    kept = _statements_of(actor, filters, today)
 
     def fetch(limit: int, offset: int) -> list:
         window = {"page_limit": limit, "page_offset": offset}
@@ -139,9 +138,11 @@ def client_page(actor: Actor, filters: ClientFilters, today: date, page: int, pe
     return paginate_fetched(fetch, lambda: db.session.scalar(kept.count) or 0, page, per_page)
 
 
-def _manager_id(actor: Actor, filters: ClientFilters) -> int | None:
-    """The account manager the filters narrow to: the viewer for "mine"."""
-    return actor.user_id if filters.mine else filters.account_manager_id
+def _statements_of(actor: Actor, filters: ClientFilters, today: date) -> _Statements:
+    """The list's statements for the viewer: their action scope, and the account manager the
+    filters narrow to (the viewer for "mine")."""
+    manager_id = actor.user_id if filters.mine else filters.account_manager_id
+    return _statements_for(access.action_scope(actor), manager_id, filters, today)
 
 
 @dataclass(frozen=True)
